@@ -1,0 +1,112 @@
+package io.github.oauth2mail.config;
+
+import java.util.Locale;
+
+/**
+ * Every key an admin can set, as {@code oauth2mail.<name>.<key>} in MicroProfile Config (env var
+ * {@code OAUTH2MAIL_<NAME>_<KEY>}), and for non-secret keys also as a config-property on the connector pool
+ * ({@link #poolProperty()}). The README's configuration table is checked against this list by a test.
+ */
+public enum Setting {
+    PROVIDER("provider", false, "entra", "`entra` (Microsoft Entra ID through MSAL4J) or `oauth2` (any OAuth2 token endpoint)"),
+    TENANT_ID("tenant-id", false, null, "Entra tenant (directory) id or domain"),
+    CLIENT_ID("client-id", false, null, "application (client) id of the app registration / OAuth2 client"),
+    CLIENT_SECRET("client-secret", true, null, "client secret (one credential only)"),
+    CERTIFICATE_PATH("certificate-path", false, null, "client certificate: PKCS#12 (`.p12`/`.pfx`) or PEM file holding the private key and certificate (one credential only)"),
+    CERTIFICATE_PASSWORD("certificate-password", true, null, "password of the PKCS#12 file"),
+    MANAGED_IDENTITY("managed-identity", false, null, "`system`, or the client id of a user-assigned managed identity (one credential only)"),
+    FEDERATED_TOKEN_FILE("federated-token-file", false, null, "workload identity federation: file holding the client assertion, read on every token request (one credential only)"),
+    SECONDARY_CLIENT_SECRET("secondary.client-secret", true, null, "the next client secret, used when the primary one is rejected as invalid or expired (rotation without downtime)"),
+    SECONDARY_CERTIFICATE_PATH("secondary.certificate-path", false, null, "the next client certificate, used when the primary credential is rejected"),
+    SECONDARY_CERTIFICATE_PASSWORD("secondary.certificate-password", true, null, "password of the secondary PKCS#12 file"),
+    AUTHORITY("authority", false, "https://login.microsoftonline.com/", "Entra authority URL (the tenant id is appended); HTTPS only"),
+    TOKEN_ENDPOINT("token-endpoint", false, null, "generic OAuth2 token endpoint URL; HTTPS only"),
+    GRANT_TYPE("grant-type", false, "client_credentials", "generic OAuth2 grant: `client_credentials`, `refresh_token` or `jwt-bearer`"),
+    REFRESH_TOKEN("refresh-token", true, null, "refresh token for `grant-type=refresh_token` (a rotated one returned by the server replaces it in memory)"),
+    SIGNING_KEY_PATH("signing-key-path", false, null, "PEM (PKCS#8) private key that signs the `jwt-bearer` assertion"),
+    JWT_ISSUER("jwt.issuer", false, null, "`iss` of the `jwt-bearer` assertion (default: `client-id`)"),
+    JWT_AUDIENCE("jwt.audience", false, null, "`aud` of the `jwt-bearer` assertion (default: `token-endpoint`)"),
+    CLIENT_AUTH("client-auth", false, "client_secret_basic", "how the generic source sends the client secret: `client_secret_basic` or `client_secret_post`"),
+    SCOPE("scope", false, null, "token scope(s), space separated (default for `entra`: `https://outlook.office365.com/.default`; for `oauth2` required except with `refresh_token`)"),
+    MAILBOX("mailbox", false, null, "the mailbox to authenticate as (XOAUTH2 `user=`) and the default sender"),
+    ALLOWED_MAILBOXES("allowed-mailboxes", false, "", "comma-separated other mailboxes an app may name in `Transport.send(msg, user, password)`"),
+    SASL_MECHANISM("sasl-mechanism", false, "XOAUTH2", "`XOAUTH2` or `OAUTHBEARER` (RFC 7628)"),
+    SMTP_HOST("smtp.host", false, "smtp.office365.com", "SMTP submission server"),
+    SMTP_PORT("smtp.port", false, "587", "SMTP port"),
+    SMTP_TLS("smtp.tls", false, "starttls", "`starttls` (required before AUTH) or `implicit` (SMTPS, e.g. port 465)"),
+    IMAP_HOST("imap.host", false, "outlook.office365.com", "IMAP server"),
+    IMAP_PORT("imap.port", false, "993", "IMAP port"),
+    IMAP_TLS("imap.tls", false, "implicit", "`implicit` (IMAPS) or `starttls`"),
+    MAX_CONNECTIONS_PER_MAILBOX("max-connections-per-mailbox", false, "3", "physical SMTP connections per mailbox (Exchange Online allows 3)"),
+    CONNECT_TIMEOUT_MS("connect-timeout-ms", false, "10000", "TCP connect timeout for mail servers and the token endpoint, milliseconds"),
+    READ_TIMEOUT_MS("read-timeout-ms", false, "60000", "read timeout for mail servers and the token endpoint, milliseconds"),
+    TOKEN_WAIT_MS("token-wait-ms", false, "30000", "longest a send waits for a token when none is valid, milliseconds"),
+    POOL_WAIT_MS("pool-wait-ms", false, "30000", "longest a send waits for a free connection when the mailbox is at its limit, milliseconds"),
+    TRUST_STORE_PATH("trust-store-path", false, null, "trust store for the mail servers and the token endpoint (default: the JVM's)"),
+    TRUST_STORE_PASSWORD("trust-store-password", true, null, "password of that trust store"),
+    TRUST_STORE_TYPE("trust-store-type", false, "PKCS12", "type of that trust store"),
+    MAIL_DEBUG("mail-debug", false, "false", "protocol trace at FINE in the server log (AUTH lines redacted)");
+
+    /** Prefix of every MicroProfile Config key. */
+    public static final String PREFIX = "oauth2mail.";
+
+    private final String key;
+    private final boolean secret;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String key, boolean secret, String defaultValue, String description) {
+        this.key = key;
+        this.secret = secret;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** The key after {@code oauth2mail.<name>.}, e.g. {@code smtp.host}. */
+    public String key() {
+        return key;
+    }
+
+    /** The full MicroProfile Config key for a connector resource. */
+    public String fullKey(String configName) {
+        return PREFIX + configName + "." + key;
+    }
+
+    /** Secrets come only from MicroProfile Config, never from pool properties, and never appear in any output. */
+    public boolean isSecret() {
+        return secret;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The ra.xml / pool config-property name, e.g. {@code SmtpHost} for {@code smtp.host}. */
+    public String poolProperty() {
+        StringBuilder sb = new StringBuilder();
+        boolean upper = true;
+        for (char c : key.toCharArray()) {
+            if (c == '.' || c == '-') {
+                upper = true;
+            } else {
+                sb.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Looks a setting up by its short key, or null. */
+    public static Setting byKey(String key) {
+        for (Setting s : values()) {
+            if (s.key.equals(key.toLowerCase(Locale.ROOT))) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

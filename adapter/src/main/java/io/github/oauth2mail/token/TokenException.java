@@ -1,0 +1,55 @@
+package io.github.oauth2mail.token;
+
+import java.time.Instant;
+
+/**
+ * No access token could be obtained. The message names the connector resource, the identity provider's error code and
+ * correlation id where known, and what to fix; it never contains a secret or a token.
+ */
+public class TokenException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Whether retrying later can help. */
+    public enum Kind {
+        /** Network trouble, 5xx, 429, timeouts: retried with backoff. */
+        TRANSIENT,
+        /** Wrong or expired credential, unknown app or tenant, bad request: needs an admin. */
+        PERMANENT
+    }
+
+    private final Kind kind;
+    private final String errorCode;
+    private final String correlationId;
+    private final Instant occurredAt;
+
+    public TokenException(Kind kind, String message, String errorCode, String correlationId, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.errorCode = errorCode;
+        this.correlationId = correlationId;
+        this.occurredAt = Instant.now();
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public boolean isPermanent() {
+        return kind == Kind.PERMANENT;
+    }
+
+    /** The identity provider's error code (e.g. {@code invalid_client}, {@code AADSTS7000215}), or null. */
+    public String errorCode() {
+        return errorCode;
+    }
+
+    /** The identity provider's correlation/trace id, or null. */
+    public String correlationId() {
+        return correlationId;
+    }
+
+    public Instant occurredAt() {
+        return occurredAt;
+    }
+}

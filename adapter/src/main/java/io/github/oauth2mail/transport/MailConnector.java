@@ -1,0 +1,27 @@
+package io.github.oauth2mail.transport;
+
+import io.github.oauth2mail.config.ConnectorSettings;
+import io.github.oauth2mail.token.TokenProvider;
+import jakarta.mail.MessagingException;
+
+/**
+ * What a Session built by the adapter carries in its properties (under {@link #SESSION_KEY}), so that its transport
+ * and store reach their connector resource through the Session itself, with no static registry that could outlive a
+ * redeploy. Implemented by the JCA layer (pooled) and by the non-managed default.
+ */
+public interface MailConnector {
+
+    /** Session property key holding this object (a non-String value, invisible to {@code getProperty}). */
+    String SESSION_KEY = "io.github.oauth2mail.connector";
+
+    ConnectorSettings settings();
+
+    TokenProvider tokens();
+
+    /**
+     * Borrows an authenticated SMTP connection for {@code mailbox}; the caller must close the lease.
+     *
+     * @throws MessagingException when no connection can be had (pool exhausted past its wait, server refused, token)
+     */
+    SmtpLease lease(String mailbox) throws MessagingException;
+}
