@@ -68,6 +68,16 @@ final class MsalCalls {
                 return ((FederatedAssertion.AssertionUnreadable) c).toTokenException(ctx);
             }
         }
+        String code = e instanceof MsalException ? ((MsalException) e).errorCode() : e.getClass().getSimpleName();
+        if ("http_timeout".equals(code)) {
+            return TokenErrors.fromIo(ctx, new java.net.SocketTimeoutException());
+        }
+        if ("invalid_json".equals(code)) {
+            // MSAL4J gives no status here: an HTML error page from the endpoint or a proxy (502/503 during an outage)
+            return new TokenException(TokenException.Kind.TRANSIENT, "OAM111 Connector resource '" + ctx.resource()
+                    + "' got no access token from " + ctx.describe() + ": the answer is not JSON (an error page from "
+                    + "the endpoint or a proxy?); retrying with back-off", code, null, null);
+        }
         if (e instanceof MsalServiceException) {
             MsalServiceException m = (MsalServiceException) e;
             int status = m.statusCode() == null ? 0 : m.statusCode();
@@ -78,7 +88,6 @@ final class MsalCalls {
         if (io != null) {
             return TokenErrors.fromIo(ctx, io);
         }
-        String code = e instanceof MsalException ? ((MsalException) e).errorCode() : e.getClass().getSimpleName();
         return TokenErrors.fromResponse(ctx, 0, code, e.getClass().getSimpleName(), null, null, null);
     }
 

@@ -51,7 +51,10 @@ final class TokenErrors {
         Duration wait = transientError ? parseRetryAfter(retryAfter, Instant.now()) : null;
         StringBuilder msg = new StringBuilder(transientError ? "OAM111" : "OAM112")
                 .append(" Connector resource '").append(ctx.resource()).append("' got no access token from ")
-                .append(ctx.describe()).append(": HTTP ").append(status);
+                .append(ctx.describe()).append(':');
+        if (status > 0) {
+            msg.append(" HTTP ").append(status);
+        }
         if (error != null) {
             msg.append(' ').append(error);
         }
