@@ -56,6 +56,7 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
     private volatile boolean closed;
     private volatile Instant lastRefresh;
     private volatile TokenException lastError;
+    private final java.util.concurrent.atomic.LongAdder callersWaited = new java.util.concurrent.atomic.LongAdder();
 
     TokenRefresher(ConnectorSettings settings, List<TokenSource> sources, RefreshTiming timing) {
         if (sources.isEmpty()) {
@@ -88,7 +89,13 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
         if (servable(slot, t, Instant.now())) {
             return t;
         }
+        callersWaited.increment();
         return await(slot, join(slot));
+    }
+
+    /** How many {@link #token} calls found no servable token and had to wait for (or fail on) a fetch. */
+    long callersWaited() {
+        return callersWaited.sum();
     }
 
     @Override
@@ -292,7 +299,7 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
         }
         lastError = e;
         Duration in = retryIn;
-        log(e.isPermanent() ? Level.SEVERE : Level.WARNING, () -> "OAM103 " + e.getMessage()
+        log(e.isPermanent() ? Level.SEVERE : Level.WARNING, () -> e.getMessage()
                 + (in == null ? " [no automatic retry; next attempt on demand after "
                         + timing.permanentBackoff().toMinutes() + " min or after a token rejection]"
                         : " [retry " + slot.failures + " in " + in.toMillis() + " ms]"));

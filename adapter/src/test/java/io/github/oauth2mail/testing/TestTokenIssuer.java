@@ -228,6 +228,7 @@ public final class TestTokenIssuer implements AutoCloseable {
         return tokens;
     }
 
+    /** Forgets the requests seen so far (counts start at zero again). */
     public void resetRequests() {
         server.resetRequests();
     }
@@ -260,6 +261,7 @@ public final class TestTokenIssuer implements AutoCloseable {
                 .keystoreType("PKCS12")
                 .keystorePassword(TestCertificates.PASSWORD)
                 .keyManagerPassword(TestCertificates.PASSWORD)
+                .jettyStopTimeout(0L)
                 .notifier(new ConsoleNotifier(false)));
     }
 }

@@ -72,6 +72,14 @@ final class TokenFixtures {
         return m;
     }
 
+    /** Generic client_credentials (exact lifetimes, unlike MSAL4J which rounds expiry to seconds). */
+    static Map<String, String> clientCredentials(TestTokenIssuer issuer) {
+        Map<String, String> m = oauth2(issuer, "client_credentials");
+        m.put(key("client-secret"), SECRET);
+        m.put(key("scope"), "mail.send");
+        return m;
+    }
+
     static ConnectorSettings settings(Map<String, String> keys) {
         return ConnectorSettings.load(NAME, SettingsSource.of(keys), Map.of());
     }
