@@ -59,6 +59,7 @@ final class ImapDelegate {
     /** A new, unconnected delegate store. */
     static Store create(Session appSession, ConnectorSettings s) throws NoSuchProviderException {
         Session session = Session.getInstance(properties(appSession.getProperties(), s));
+        session.setDebugOut(appSession.getDebugOut());
         session.setDebug(appSession.getDebug());
         String protocol = protocol(s);
         for (Provider p : session.getProviders()) {

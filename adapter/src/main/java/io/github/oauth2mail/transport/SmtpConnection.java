@@ -132,6 +132,10 @@ public final class SmtpConnection implements AutoCloseable {
         }
         List<String> rcpts = Envelope.check(recipients, extensions.has("SMTPUTF8"));
         boolean utf8 = !EnvelopeAddress.isAscii(mailbox) || rcpts.stream().anyMatch(a -> !EnvelopeAddress.isAscii(a));
+        if (!EnvelopeAddress.isAscii(mailbox) && !extensions.has("SMTPUTF8")) {
+            throw SmtpSendException.invalid("OAM216 not sent: the mailbox " + mailbox + " is not ASCII and " + server
+                    + " does not offer SMTPUTF8", null);
+        }
         busy = true;
         boolean dotSent = false;
         AtomicBoolean dataTimedOut = new AtomicBoolean();

@@ -9,6 +9,7 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.github.oauth2mail.testing.GreenMailTls;
+import io.github.oauth2mail.testing.LogCapture;
 import io.github.oauth2mail.testing.TestCertificates;
 import io.github.oauth2mail.testing.TestMailConnector;
 import io.github.oauth2mail.testing.TestSettings;
@@ -22,6 +23,10 @@ import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -85,6 +90,31 @@ class OAuth2ImapStoreTest {
             store.close();
         }
         assertThat(store.isConnected()).isFalse();
+    }
+
+    @Test
+    void connect_sessionDebugOn_traceShowsNoToken() throws Exception {
+        TestMailConnector connector = new TestMailConnector(settings().build(), TestTokens.sequence("stale-imap", TOKEN));
+        Session session = connector.session();
+        ByteArrayOutputStream trace = new ByteArrayOutputStream();
+        session.setDebugOut(new PrintStream(trace, true, StandardCharsets.UTF_8));
+        session.setDebug(true);
+        Store store = session.getStore("imaps");
+        try (LogCapture log = new LogCapture()) {
+            store.connect();
+            store.getFolder("INBOX").exists();
+            store.close();
+            String all = trace.toString(StandardCharsets.UTF_8) + log.all();
+            assertThat(all).contains("CAPABILITY");
+            for (String secret : new String[] {TOKEN, "stale-imap", b64("user=" + MAILBOX + "\u0001auth=Bearer " + TOKEN
+                    + "\u0001\u0001")}) {
+                assertThat(all).doesNotContain(secret);
+            }
+        }
+    }
+
+    private static String b64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
