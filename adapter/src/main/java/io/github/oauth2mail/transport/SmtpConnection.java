@@ -195,6 +195,13 @@ public final class SmtpConnection implements AutoCloseable {
         wire.trace("C: <message data>");
         try {
             msg.writeTo(data);
+        } catch (IOException e) {
+            if (data.socketFailed()) {
+                throw e;
+            }
+            markBroken();
+            throw SmtpSendException.broken("OAM215 the message could not be written (" + e
+                    + "); nothing was delivered and the connection was closed", e);
         } catch (MessagingException | RuntimeException e) {
             markBroken();
             throw SmtpSendException.broken("OAM215 the message could not be written (" + e

@@ -10,11 +10,22 @@ import java.io.OutputStream;
  */
 final class SmtpDataStream extends FilterOutputStream {
 
+    private final SocketOut socket;
     private boolean atLineStart = true;
     private int last = -1;
 
     SmtpDataStream(OutputStream socketOut) {
-        super(socketOut);
+        this(new SocketOut(socketOut));
+    }
+
+    private SmtpDataStream(SocketOut socket) {
+        super(socket);
+        this.socket = socket;
+    }
+
+    /** True when an I/O error came from the socket (not from the message's own content, e.g. an attachment). */
+    boolean socketFailed() {
+        return socket.failed;
     }
 
     @Override
@@ -71,5 +82,44 @@ final class SmtpDataStream extends FilterOutputStream {
     @Override
     public void close() throws IOException {
         flush();
+    }
+
+    /** Remembers whether writing to the socket failed. */
+    private static final class SocketOut extends FilterOutputStream {
+        private boolean failed;
+
+        SocketOut(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
     }
 }

@@ -15,6 +15,11 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.activation.DataHandler;
+import jakarta.activation.DataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Properties;
 import javax.net.ssl.SSLException;
@@ -315,6 +320,41 @@ class SmtpConnectionProtocolTest {
             c.send(m, new Address[] {new InternetAddress("jürgen@example.org")});
         }
         assertThat(server.received()).contains("MAIL FROM:<" + MAILBOX + "> SMTPUTF8", "RCPT TO:<jürgen@example.org>");
+    }
+
+    @Test
+    void send_attachmentUnreadable_notRetryableAndNothingDelivered() throws Exception {
+        startTlsServer("t");
+        SmtpConnection c = open(settings(), TestTokens.sequence("t"));
+        MimeMessage m = message("x");
+        m.setDataHandler(new DataHandler(new DataSource() {
+            @Override
+            public InputStream getInputStream() throws IOException {
+                throw new IOException("attachment file is gone");
+            }
+
+            @Override
+            public OutputStream getOutputStream() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public String getContentType() {
+                return "application/octet-stream";
+            }
+
+            @Override
+            public String getName() {
+                return "report.pdf";
+            }
+        }));
+        SmtpSendException e = catchThrowableOfType(SmtpSendException.class, () -> c.send(m, m.getAllRecipients()));
+        assertThat(e.safeToRetry()).isFalse();
+        assertThat(e.deliveryUnknown()).isFalse();
+        assertThat(e.getMessage()).contains("OAM215", "attachment file is gone");
+        assertThat(c.isOpen()).isFalse();
+        c.close();
+        assertThat(server.messages()).isEmpty();
     }
 
     @Test
