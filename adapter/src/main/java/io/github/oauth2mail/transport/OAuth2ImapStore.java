@@ -1,0 +1,191 @@
+package io.github.oauth2mail.transport;
+
+import io.github.oauth2mail.config.ConnectorSettings;
+import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.token.AccessToken;
+import io.github.oauth2mail.token.TokenException;
+import io.github.oauth2mail.token.TokenProvider;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.Folder;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Provider;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.URLName;
+import jakarta.mail.event.ConnectionEvent;
+import java.time.Instant;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The {@code imap}/{@code imaps} store of a Session built by the adapter: authenticates with XOAUTH2 and a fresh
+ * access token on every {@code connect}, and delegates everything else to the Jakarta Mail implementation's own IMAP
+ * store. The Session must carry a {@link MailConnector} under {@link MailConnector#SESSION_KEY}. Host, port, TLS and
+ * timeouts come from the connector's settings ({@code imap.*}); a password passed to {@code connect} is ignored. After
+ * the server has dropped the connection (e.g. when the token expired), a plain {@code connect()} opens it again with
+ * a fresh token.
+ */
+public class OAuth2ImapStore extends Store {
+
+    private static final Logger LOG = Logger.getLogger(OAuth2ImapStore.class.getName());
+    private static final String VENDOR = "io.github.oauth2mail";
+
+    private volatile Store delegate;
+    private volatile Instant tokenExpiresAt;
+
+    public OAuth2ImapStore(Session session, URLName url) {
+        super(session, url);
+    }
+
+    /** The providers to register on the adapter's Session ({@code session.setProvider(p)} for each). */
+    public static List<Provider> providers() {
+        String version = String.valueOf(OAuth2ImapStore.class.getPackage().getImplementationVersion());
+        return List.of(new Provider(Provider.Type.STORE, "imap", OAuth2ImapStore.class.getName(), VENDOR, version),
+                new Provider(Provider.Type.STORE, "imaps", OAuth2ImapStore.class.getName(), VENDOR, version));
+    }
+
+    /**
+     * Connects as {@code user} (null or empty: the connector's mailbox; another mailbox only if it is allowed), with
+     * {@code host}/{@code port} defaulting to the settings. Unlike {@code Service.connect}, never asks the Session's
+     * Authenticator and never falls back to the {@code user.name} system property.
+     */
+    @Override
+    public synchronized void connect(String host, int port, String user, String password) throws MessagingException {
+        if (isConnected()) {
+            throw new IllegalStateException("already connected");
+        }
+        ConnectorSettings s = connector().settings();
+        String h = host == null || host.isEmpty() ? s.imapHost() : host;
+        int p = port == -1 ? s.imapPort() : port;
+        String mailbox = user == null || user.isEmpty() ? s.mailbox() : user;
+        protocolConnect(h, p, mailbox, null);
+        setURLName(new URLName(ImapDelegate.protocol(s), h, p, null, mailbox, null));
+        setConnected(true);
+        notifyConnectionListeners(ConnectionEvent.OPENED);
+    }
+
+    @Override
+    protected synchronized boolean protocolConnect(String host, int port, String user, String password)
+            throws MessagingException {
+        MailConnector connector = connector();
+        ConnectorSettings s = connector.settings();
+        String mailbox = user == null || user.isEmpty() ? s.mailbox() : user;
+        if (!s.mayUse(mailbox)) {
+            throw new AuthenticationFailedException("OAM220 mailbox " + EnvelopeAddress.printable(mailbox)
+                    + " may not be used with connector resource " + s.name() + ": it is neither "
+                    + s.key(Setting.MAILBOX) + " nor listed in " + s.key(Setting.ALLOWED_MAILBOXES));
+        }
+        closeDelegate();
+        TokenProvider tokens = connector.tokens();
+        AccessToken token = token(tokens, mailbox);
+        try {
+            delegate = connectDelegate(s, host, port, mailbox, token);
+        } catch (AuthenticationFailedException first) {
+            LOG.log(Level.INFO, "OAM221 IMAP server {0}:{1} rejected the access token for mailbox {2} ({3}); fetching "
+                    + "a fresh token and retrying once", new Object[] {host, String.valueOf(port), mailbox,
+                    first.getMessage()});
+            tokens.invalidate(mailbox, token);
+            token = token(tokens, mailbox);
+            try {
+                delegate = connectDelegate(s, host, port, mailbox, token);
+            } catch (AuthenticationFailedException second) {
+                throw new AuthenticationFailedException("OAM222 IMAP server " + host + ":"
+                        + port + " did not accept the access token for mailbox " + mailbox + ", nor a freshly fetched "
+                        + "one: " + second.getMessage() + ". Likely fix: check the app's IMAP.AccessAsApp permission "
+                        + "(with admin consent), the service principal in Exchange and the mailbox permission, and "
+                        + "that the token's scope is for this server", second);
+            }
+        }
+        tokenExpiresAt = token.expiresAt();
+        return true;
+    }
+
+    private Store connectDelegate(ConnectorSettings s, String host, int port, String mailbox, AccessToken token)
+            throws MessagingException {
+        Store store = ImapDelegate.create(session, s);
+        try {
+            store.connect(host, port, mailbox, token.value());
+            return store;
+        } catch (MessagingException | RuntimeException e) {
+            closeQuietly(store);
+            throw e;
+        }
+    }
+
+    private MailConnector connector() throws MessagingException {
+        Object c = session.getProperties().get(MailConnector.SESSION_KEY);
+        if (c instanceof MailConnector) {
+            return (MailConnector) c;
+        }
+        throw new MessagingException("OAM224 this Session carries no OAuth2 mail connector (" + MailConnector.SESSION_KEY
+                + "): use the Session of the adapter's connection factory");
+    }
+
+    private static AccessToken token(TokenProvider tokens, String mailbox) throws MessagingException {
+        try {
+            return tokens.token(mailbox);
+        } catch (TokenException e) {
+            throw new MessagingException(e.getMessage(), e);
+        }
+    }
+
+    /** Expiry of the token of the current connection, or null before the first connect. */
+    public Instant tokenExpiresAt() {
+        return tokenExpiresAt;
+    }
+
+    @Override
+    public boolean isConnected() {
+        Store d = delegate;
+        return d != null && d.isConnected();
+    }
+
+    @Override
+    public Folder getDefaultFolder() throws MessagingException {
+        return connected().getDefaultFolder();
+    }
+
+    @Override
+    public Folder getFolder(String name) throws MessagingException {
+        return connected().getFolder(name);
+    }
+
+    @Override
+    public Folder getFolder(URLName url) throws MessagingException {
+        return connected().getFolder(url);
+    }
+
+    private Store connected() {
+        Store d = delegate;
+        if (d == null) {
+            throw new IllegalStateException("not connected");
+        }
+        return d;
+    }
+
+    @Override
+    public synchronized void close() throws MessagingException {
+        try {
+            closeDelegate();
+        } finally {
+            super.close();
+        }
+    }
+
+    private void closeDelegate() {
+        Store d = delegate;
+        delegate = null;
+        closeQuietly(d);
+    }
+
+    private static void closeQuietly(Store s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (MessagingException e) {
+                LOG.log(Level.FINE, "closing IMAP delegate store", e);
+            }
+        }
+    }
+}
