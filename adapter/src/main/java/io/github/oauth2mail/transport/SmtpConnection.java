@@ -140,12 +140,14 @@ public final class SmtpConnection implements AutoCloseable {
         boolean dotSent = false;
         AtomicBoolean dataTimedOut = new AtomicBoolean();
         try {
-            SmtpReply r = wire.command("MAIL FROM:<" + mailbox + ">" + (utf8 ? " SMTPUTF8" : "")
-                    + (extensions.has("8BITMIME") ? " BODY=8BITMIME" : ""));
+            String mailFrom = "MAIL FROM:<" + mailbox + ">" + (utf8 ? " SMTPUTF8" : "")
+                    + (extensions.has("8BITMIME") ? " BODY=8BITMIME" : "");
+            Envelope.Rcpt outcome = Envelope.mailAndRcpt(wire, mailFrom, recipients, rcpts,
+                    extensions.has("PIPELINING"));
+            SmtpReply r = outcome.mailReply();
             if (r.code() != 250) {
                 throw rejected("OAM209 " + server + " rejected MAIL FROM:<" + mailbox + ">", r, null, null);
             }
-            Envelope.Rcpt outcome = Envelope.rcptTo(wire, recipients, rcpts);
             if (outcome.failed()) {
                 throw rejected("OAM210 not sent to anyone (partial sends are off): " + server + " rejected "
                         + outcome.details(), outcome.worst(), outcome.validUnsent(), outcome.invalid());

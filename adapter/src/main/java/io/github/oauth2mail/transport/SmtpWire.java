@@ -103,9 +103,18 @@ final class SmtpWire implements AutoCloseable {
     }
 
     private void writeLine(String line, String shown) throws IOException {
+        queue(line, shown);
+        out.flush();
+    }
+
+    /** Buffers a command line without sending it (PIPELINING); {@link #flush()} sends the batch. */
+    void queue(String line, String shown) throws IOException {
         trace("C: " + shown);
         out.write(line.getBytes(StandardCharsets.UTF_8));
         out.write(CRLF);
+    }
+
+    void flush() throws IOException {
         out.flush();
     }
 

@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +36,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final boolean implicitTls;
     private volatile boolean offerStartTls;
     private volatile String mechanisms = "XOAUTH2 OAUTHBEARER";
+    private volatile boolean pipelining = true;
     private volatile Set<String> acceptedTokens = Set.of();
     private final Map<String, String> replies = new HashMap<>();
     private volatile String dropOn;
@@ -45,6 +45,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final List<String> authResponses = new CopyOnWriteArrayList<>();
     private final List<String> messages = new CopyOnWriteArrayList<>();
+    private final List<String> arrivedWithMore = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
     private ScriptedSmtpServer(SSLContext tls, boolean implicitTls) throws IOException {
@@ -86,6 +87,17 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     public ScriptedSmtpServer mechanisms(String m) {
         mechanisms = m;
         return this;
+    }
+
+    /** Whether EHLO offers PIPELINING (default true). */
+    public ScriptedSmtpServer pipelining(boolean offer) {
+        pipelining = offer;
+        return this;
+    }
+
+    /** Command lines that arrived together with more input (the client did not wait for their reply). */
+    public List<String> arrivedWithMore() {
+        return List.copyOf(arrivedWithMore);
     }
 
     /** Answers commands with this verb ({@code MAIL}, {@code RCPT}, {@code DATA}, or {@code .} for the data end). */
@@ -150,6 +162,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     return;
                 }
                 received.add(line);
+                if (c.hasMore()) {
+                    arrivedWithMore.add(line);
+                }
                 if (line.length() + 2 > MAX_LINE) {
                     c.send("500 5.5.2 Line too long");
                     continue;
@@ -172,7 +187,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                 }
                 switch (verb) {
                     case "EHLO":
-                        c.send("250-scripted.test\r\n250-PIPELINING\r\n250-SMTPUTF8\r\n"
+                        c.send("250-scripted.test\r\n" + (pipelining ? "250-PIPELINING\r\n" : "") + "250-SMTPUTF8\r\n"
                                 + (offerStartTls && !inTls ? "250-STARTTLS\r\n" : "") + "250 AUTH " + mechanisms);
                         break;
                     case "STARTTLS":
@@ -305,6 +320,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         void send(String reply) throws IOException {
             out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
+        }
+
+        boolean hasMore() throws IOException {
+            return in.available() > 0;
         }
 
         String readLine() throws IOException {

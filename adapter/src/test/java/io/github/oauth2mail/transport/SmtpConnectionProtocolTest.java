@@ -358,6 +358,29 @@ class SmtpConnectionProtocolTest {
     }
 
     @Test
+    void send_serverOffersPipelining_mailAndRcptInOneBatchDataAlone() throws Exception {
+        startTlsServer("t");
+        try (SmtpConnection c = open(settings(), TestTokens.sequence("t"))) {
+            MimeMessage m = message("pipelined");
+            c.send(m, new Address[] {new InternetAddress("a@example.org"), new InternetAddress("b@example.org")});
+        }
+        assertThat(server.arrivedWithMore()).contains("MAIL FROM:<" + MAILBOX + ">", "RCPT TO:<a@example.org>")
+                .doesNotContain("RCPT TO:<b@example.org>", "DATA");
+        assertThat(server.messages()).hasSize(1);
+    }
+
+    @Test
+    void send_serverWithoutPipelining_waitsForEachReply() throws Exception {
+        startTlsServer("t").pipelining(false);
+        try (SmtpConnection c = open(settings(), TestTokens.sequence("t"))) {
+            MimeMessage m = message("lock-step");
+            c.send(m, new Address[] {new InternetAddress("a@example.org"), new InternetAddress("b@example.org")});
+        }
+        assertThat(server.arrivedWithMore()).isEmpty();
+        assertThat(server.messages()).hasSize(1);
+    }
+
+    @Test
     void reset_openConnection_sendsRset() throws Exception {
         startTlsServer("t");
         try (SmtpConnection c = open(settings(), TestTokens.sequence("t"))) {
