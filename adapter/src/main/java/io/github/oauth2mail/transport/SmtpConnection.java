@@ -158,7 +158,7 @@ public final class SmtpConnection implements AutoCloseable {
             }
             CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> {
                 dataTimedOut.set(true);
-                wire.close();
+                wire.abort();
             }, CompletableFuture.delayedExecutor(readTimeout.toMillis(), TimeUnit.MILLISECONDS));
             try {
                 SmtpDataStream data = writeBody(msg);
@@ -278,12 +278,16 @@ public final class SmtpConnection implements AutoCloseable {
                 LOG.log(Level.FINEST, "QUIT failed", e);
             }
         }
-        wire.close();
+        if (busy || broken) {
+            wire.abort();
+        } else {
+            wire.close();
+        }
     }
 
     private void markBroken() {
         broken = true;
-        wire.close();
+        wire.abort();
     }
 
     @Override

@@ -41,6 +41,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final Map<String, String> replies = new HashMap<>();
     private volatile String dropOn;
     private volatile String hangOn;
+    private volatile boolean stallInData;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final List<String> authResponses = new CopyOnWriteArrayList<>();
@@ -52,7 +53,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         this.tls = tls;
         this.implicitTls = implicitTls;
         InetAddress lo = InetAddress.getLoopbackAddress();
-        this.server = implicitTls ? tls.getServerSocketFactory().createServerSocket(0, 50, lo) : new ServerSocket(0, 50, lo);
+        this.server = implicitTls ? tls.getServerSocketFactory().createServerSocket() : new ServerSocket();
+        server.setReceiveBufferSize(4096);
+        server.bind(new java.net.InetSocketAddress(lo, 0), 50);
         Thread t = new Thread(this::acceptLoop, "scripted-smtp-accept");
         t.setDaemon(true);
         t.start();
@@ -109,6 +112,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     /** Closes the connection, unanswered, when a command with this verb arrives. */
     public ScriptedSmtpServer dropOn(String verb) {
         dropOn = verb;
+        return this;
+    }
+
+    /** After {@code 354}, stops reading (the client's writes then block once the socket buffers are full). */
+    public ScriptedSmtpServer stallInData() {
+        stallInData = true;
         return this;
     }
 
@@ -203,6 +212,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                         break;
                     case "DATA":
                         c.send("354 Start mail input; end with <CRLF>.<CRLF>");
+                        if (stallInData) {
+                            closing.await();
+                            return;
+                        }
                         if (!data(c)) {
                             return;
                         }

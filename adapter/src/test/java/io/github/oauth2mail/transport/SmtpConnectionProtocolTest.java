@@ -25,6 +25,7 @@ import java.util.Properties;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@link SmtpConnection} against {@link ScriptedSmtpServer}: the protocol details GreenMail cannot show. */
 class SmtpConnectionProtocolTest {
@@ -233,6 +234,62 @@ class SmtpConnectionProtocolTest {
         assertThat(e.safeToRetry()).isTrue();
         assertThat(e).hasCauseInstanceOf(java.net.SocketTimeoutException.class);
         c.close();
+    }
+
+    @Test
+    @Timeout(120) // a hang guard only: the write is bounded by read-timeout-ms (500 ms here)
+    void send_serverStopsReadingData_writeBoundedAndSafeToRetry() throws Exception {
+        startTlsServer("t").stallInData();
+        SmtpConnection c = open(settings().set("read-timeout-ms", "500"), TestTokens.sequence("t"));
+        MimeMessage m = message("x");
+        m.setDataHandler(new DataHandler(new EndlessLines(256L * 1024 * 1024)));
+        m.setHeader("Content-Transfer-Encoding", "7bit");
+        SmtpSendException e = catchThrowableOfType(SmtpSendException.class, () -> c.send(m, m.getAllRecipients()));
+        assertThat(e.connectionBroken()).isTrue();
+        assertThat(e.safeToRetry()).isTrue();
+        assertThat(e.getMessage()).contains("writing the message took longer than 500 ms");
+        assertThat(c.isOpen()).isFalse();
+        c.close();
+    }
+
+    /** {@code size} bytes of short ASCII lines, generated as they are read. */
+    private static final class EndlessLines implements DataSource {
+        private final long size;
+
+        EndlessLines(long size) {
+            this.size = size;
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return new InputStream() {
+                private long left = size;
+
+                @Override
+                public int read() {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    left--;
+                    return left % 64 == 0 ? '\n' : 'x';
+                }
+            };
+        }
+
+        @Override
+        public OutputStream getOutputStream() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String getContentType() {
+            return "text/plain; charset=us-ascii";
+        }
+
+        @Override
+        public String getName() {
+            return "big.txt";
+        }
     }
 
     @Test
