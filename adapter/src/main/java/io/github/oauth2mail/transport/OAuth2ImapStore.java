@@ -9,6 +9,8 @@ import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Provider;
+import jakarta.mail.Quota;
+import jakarta.mail.QuotaAwareStore;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.URLName;
@@ -26,7 +28,7 @@ import java.util.logging.Logger;
  * the server has dropped the connection (e.g. when the token expired), a plain {@code connect()} opens it again with
  * a fresh token.
  */
-public class OAuth2ImapStore extends Store {
+public class OAuth2ImapStore extends Store implements QuotaAwareStore {
 
     private static final Logger LOG = Logger.getLogger(OAuth2ImapStore.class.getName());
     private static final String VENDOR = "io.github.oauth2mail";
@@ -104,6 +106,8 @@ public class OAuth2ImapStore extends Store {
     private Store connectDelegate(ConnectorSettings s, String host, int port, String mailbox, AccessToken token)
             throws MessagingException {
         Store store = ImapDelegate.create(session, s);
+        // server ALERTs and NOTICEs reach the app's listeners on this store
+        store.addStoreListener(e -> notifyStoreListeners(e.getMessageType(), e.getMessage()));
         try {
             store.connect(host, port, mailbox, token.value());
             return store;
@@ -154,6 +158,39 @@ public class OAuth2ImapStore extends Store {
     @Override
     public Folder getFolder(URLName url) throws MessagingException {
         return connected().getFolder(url);
+    }
+
+    @Override
+    public Folder[] getPersonalNamespaces() throws MessagingException {
+        return connected().getPersonalNamespaces();
+    }
+
+    @Override
+    public Folder[] getUserNamespaces(String user) throws MessagingException {
+        return connected().getUserNamespaces(user);
+    }
+
+    @Override
+    public Folder[] getSharedNamespaces() throws MessagingException {
+        return connected().getSharedNamespaces();
+    }
+
+    @Override
+    public Quota[] getQuota(String root) throws MessagingException {
+        return quotaStore().getQuota(root);
+    }
+
+    @Override
+    public void setQuota(Quota quota) throws MessagingException {
+        quotaStore().setQuota(quota);
+    }
+
+    private QuotaAwareStore quotaStore() throws MessagingException {
+        Store d = connected();
+        if (d instanceof QuotaAwareStore) {
+            return (QuotaAwareStore) d;
+        }
+        throw new MessagingException("the IMAP implementation's store does not support QUOTA");
     }
 
     private Store connected() {

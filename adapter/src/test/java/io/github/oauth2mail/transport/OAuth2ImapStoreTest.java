@@ -124,6 +124,7 @@ class OAuth2ImapStoreTest {
         store.connect(null, "not-the-token");
         try {
             assertThat(store.getDefaultFolder()).isNotNull();
+            assertThat(store.getPersonalNamespaces()).isNotEmpty();
         } finally {
             store.close();
         }
