@@ -7,6 +7,7 @@ import io.github.oauth2mail.token.TokenProvider;
 import jakarta.mail.Address;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,8 @@ public final class SmtpConnection implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SmtpConnection.class.getName());
     private static final Duration QUIT_WAIT = Duration.ofSeconds(2);
+    /** Headers never sent (as Angus's SMTP transport): Bcc recipients stay invisible to the others. */
+    private static final String[] NOT_TRANSMITTED = {"Bcc", "Content-Length"};
 
     private final SmtpWire wire;
     private final ServerExtensions extensions;
@@ -196,7 +199,11 @@ public final class SmtpConnection implements AutoCloseable {
         SmtpDataStream data = new SmtpDataStream(wire.dataOut());
         wire.trace("C: <message data>");
         try {
-            msg.writeTo(data);
+            if (msg instanceof MimeMessage) {
+                ((MimeMessage) msg).writeTo(data, NOT_TRANSMITTED);
+            } else {
+                msg.writeTo(data);
+            }
         } catch (IOException e) {
             if (data.socketFailed()) {
                 throw e;
