@@ -7,14 +7,11 @@ import io.github.oauth2mail.token.TokenProvider;
 import jakarta.mail.Address;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -30,8 +27,6 @@ public final class SmtpConnection implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SmtpConnection.class.getName());
     private static final Duration QUIT_WAIT = Duration.ofSeconds(2);
-    /** Headers never sent (as Angus's SMTP transport): Bcc recipients stay invisible to the others. */
-    private static final String[] NOT_TRANSMITTED = {"Bcc", "Content-Length"};
 
     private final SmtpWire wire;
     private final ServerExtensions extensions;
@@ -141,7 +136,6 @@ public final class SmtpConnection implements AutoCloseable {
         }
         busy = true;
         boolean dotSent = false;
-        AtomicBoolean dataTimedOut = new AtomicBoolean();
         try {
             String mailFrom = "MAIL FROM:<" + mailbox + ">" + (utf8 ? " SMTPUTF8" : "")
                     + (extensions.has("8BITMIME") ? " BODY=8BITMIME" : "");
@@ -159,18 +153,13 @@ public final class SmtpConnection implements AutoCloseable {
             if (r.code() != 354) {
                 throw rejected("OAM211 " + server + " rejected DATA", r, null, null);
             }
-            CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> {
-                dataTimedOut.set(true);
-                wire.abort();
-            }, CompletableFuture.delayedExecutor(readTimeout.toMillis(), TimeUnit.MILLISECONDS));
             try {
-                SmtpDataStream data = writeBody(msg);
-                dotSent = true;
-                data.finish();
-                wire.trace("C: .");
-            } finally {
-                watchdog.cancel(false);
+                MessageData.write(wire, msg, readTimeout);
+            } catch (SmtpSendException e) {
+                broken = true;
+                throw e;
             }
+            dotSent = true;
             r = wire.readReply();
             if (r.code() != 250) {
                 if (r.code() == 421) {
@@ -180,44 +169,20 @@ public final class SmtpConnection implements AutoCloseable {
             }
         } catch (IOException e) {
             markBroken();
-            String why = dataTimedOut.get() ? "writing the message took longer than " + readTimeout.toMillis()
-                    + " ms (read-timeout-ms)" : e.toString();
-            if (dotSent) {
+            MessageData.WriteFailed w = e instanceof MessageData.WriteFailed ? (MessageData.WriteFailed) e : null;
+            Exception cause = w != null ? (Exception) w.getCause() : e;
+            String why = w != null && w.timedOut ? "writing the message took longer than " + readTimeout.toMillis()
+                    + " ms (read-timeout-ms)" : cause.toString();
+            if (dotSent || w != null && w.dotMayBeSent) {
                 throw SmtpSendException.deliveryUnknown("OAM213 delivery unknown: the server may or may not have "
                         + "accepted the message; not resent to avoid a duplicate (" + server + ", " + mailbox
-                        + ", no reply after the message data: " + why + ")", e);
+                        + ", no reply after the message data: " + why + ")", cause);
             }
             throw SmtpSendException.brokenBeforeData("OAM214 SMTP connection to " + server + " for " + mailbox
-                    + " failed before the message was sent: " + why, e);
+                    + " failed before the message was sent: " + why, cause);
         } finally {
             busy = false;
         }
-    }
-
-    /** Writes the message body through the dot-stuffing stream; a message that cannot be written breaks the connection. */
-    private SmtpDataStream writeBody(Message msg) throws IOException, SmtpSendException {
-        SmtpDataStream data = new SmtpDataStream(wire.dataOut());
-        wire.trace("C: <message data>");
-        try {
-            if (msg instanceof MimeMessage) {
-                ((MimeMessage) msg).writeTo(data, NOT_TRANSMITTED);
-            } else {
-                msg.writeTo(data);
-            }
-        } catch (IOException e) {
-            if (data.socketFailed()) {
-                throw e;
-            }
-            markBroken();
-            throw SmtpSendException.broken("OAM215 the message could not be written (" + e
-                    + "); nothing was delivered and the connection was closed", e);
-        } catch (MessagingException | RuntimeException e) {
-            markBroken();
-            throw SmtpSendException.broken("OAM215 the message could not be written (" + e
-                    + "); nothing was delivered and the connection was closed", e);
-        }
-        data.flush();
-        return data;
     }
 
     private SmtpSendException rejected(String message, SmtpReply r, Address[] validUnsent, Address[] invalid) {
