@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Writes one message after {@code 354}: the body through the CRLF-normalising, dot-stuffing stream, then the
  * terminating dot; the whole write bounded by the read timeout (a watchdog aborts the socket, so a server that stops
- * reading cannot block the sender for ever). Uses the JDK's shared delay scheduler: the adapter starts no thread.
+ * reading cannot block the sender for ever). The abort runs on the JDK's shared delay-scheduler thread (a socket close,
+ * nothing else): the adapter starts no thread and does not depend on the common fork-join pool.
  */
 final class MessageData {
 
@@ -45,7 +46,7 @@ final class MessageData {
         CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> {
             timedOut.set(true);
             wire.abort();
-        }, CompletableFuture.delayedExecutor(bound.toMillis(), TimeUnit.MILLISECONDS));
+        }, CompletableFuture.delayedExecutor(bound.toMillis(), TimeUnit.MILLISECONDS, Runnable::run));
         boolean dotMayBeSent = false;
         try {
             SmtpDataStream data = new SmtpDataStream(wire.dataOut());

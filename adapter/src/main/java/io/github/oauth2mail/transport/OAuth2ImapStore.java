@@ -48,9 +48,10 @@ public class OAuth2ImapStore extends Store implements QuotaAwareStore {
     }
 
     /**
-     * Connects as {@code user} (null or empty: the connector's mailbox; another mailbox only if it is allowed), with
-     * {@code host}/{@code port} defaulting to the settings. Unlike {@code Service.connect}, never asks the Session's
-     * Authenticator and never falls back to the {@code user.name} system property.
+     * Connects as {@code user} (null or empty: the connector's mailbox; another mailbox only if it is allowed) to the
+     * configured server; {@code host}/{@code port} may be omitted (null, -1) or must name that server. Unlike
+     * {@code Service.connect}, never asks the Session's Authenticator and never falls back to the {@code user.name}
+     * system property. The password is ignored.
      */
     @Override
     public synchronized void connect(String host, int port, String user, String password) throws MessagingException {
@@ -58,8 +59,14 @@ public class OAuth2ImapStore extends Store implements QuotaAwareStore {
             throw new IllegalStateException("already connected");
         }
         ConnectorSettings s = connector().settings();
-        String h = host == null || host.isEmpty() ? s.imapHost() : host;
-        int p = port == -1 ? s.imapPort() : port;
+        if (host != null && !host.isEmpty() && !host.equalsIgnoreCase(s.imapHost())
+                || port != -1 && port != s.imapPort()) {
+            throw new MessagingException("OAM225 IMAP server " + host + ":" + port + " is not the configured one ("
+                    + s.key(Setting.IMAP_HOST) + "=" + s.imapHost() + ", " + s.key(Setting.IMAP_PORT) + "="
+                    + s.imapPort() + "); the access token is only ever sent to the configured server");
+        }
+        String h = s.imapHost();
+        int p = s.imapPort();
         String mailbox = user == null || user.isEmpty() ? s.mailbox() : user;
         protocolConnect(h, p, mailbox, null);
         setURLName(new URLName(ImapDelegate.protocol(s), h, p, null, mailbox, null));

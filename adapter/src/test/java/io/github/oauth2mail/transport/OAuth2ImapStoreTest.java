@@ -188,6 +188,19 @@ class OAuth2ImapStoreTest {
     }
 
     @Test
+    void connect_otherHostNamed_refusedWithoutToken() throws Exception {
+        TestTokens tokens = TestTokens.sequence(TOKEN);
+        TestMailConnector connector = new TestMailConnector(settings().build(), tokens);
+        Store store = connector.session().getStore("imaps");
+        assertThatThrownBy(() -> store.connect("imap.attacker.example", MAILBOX, "x"))
+                .isInstanceOf(MessagingException.class).hasMessageContaining("OAM225")
+                .hasMessageContaining("oauth2mail.test.imap.host");
+        assertThat(tokens.requests()).isZero();
+        store.connect("127.0.0.1", GREEN_MAIL.getImaps().getPort(), MAILBOX, null);
+        store.close();
+    }
+
+    @Test
     void connect_sessionWithoutConnector_clearError() throws Exception {
         Session plain = Session.getInstance(new Properties());
         for (Provider p : OAuth2ImapStore.providers()) {
