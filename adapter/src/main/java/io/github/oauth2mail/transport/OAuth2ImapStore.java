@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  * the server has dropped the connection (e.g. when the token expired), a plain {@code connect()} opens it again with
  * a fresh token.
  */
-public class OAuth2ImapStore extends Store implements QuotaAwareStore {
+public final class OAuth2ImapStore extends Store implements QuotaAwareStore {
 
     private static final Logger LOG = Logger.getLogger(OAuth2ImapStore.class.getName());
     private static final String VENDOR = "io.github.oauth2mail";
