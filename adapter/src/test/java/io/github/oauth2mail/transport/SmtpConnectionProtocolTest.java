@@ -163,6 +163,20 @@ class SmtpConnectionProtocolTest {
     }
 
     @Test
+    void open_nothingListening_connectErrorWithServerAndNoInvalidation() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        TestTokens tokens = TestTokens.sequence("t");
+        TestSettings s = TestSettings.mailbox(MAILBOX).smtp("127.0.0.1", port, "starttls").trust(CERTS);
+        MessagingException e = catchThrowableOfType(MessagingException.class, () -> open(s, tokens));
+        assertThat(e.getMessage()).contains("OAM206", "127.0.0.1:" + port, "connect");
+        assertThat(e).hasCauseInstanceOf(java.net.ConnectException.class);
+        assertThat(tokens.invalidatedValues()).isEmpty();
+    }
+
+    @Test
     void open_certificateForOtherHostName_sslErrorAndNoAuth() throws Exception {
         server = ScriptedSmtpServer.startTls(LOCALHOST_ONLY.serverContext()).acceptTokens("t");
         TestSettings s = TestSettings.mailbox(MAILBOX).smtp("127.0.0.1", server.port(), "starttls")
