@@ -40,11 +40,35 @@ final class Envelope {
         return addresses;
     }
 
-    /** Offers every recipient; stops early only when the server closes the session (421). */
-    static Rcpt rcptTo(SmtpWire wire, Address[] recipients, List<String> addresses) throws IOException {
+    /**
+     * MAIL FROM and RCPT TO for every recipient. With PIPELINING (RFC 2920) all these commands go out in one write and
+     * the replies are read in order; DATA is never pipelined, so nothing is sent when any recipient is rejected.
+     * Reading stops early only when the server closes the session (421).
+     *
+     * @return the reply to MAIL FROM and what each RCPT TO gave (not read if MAIL FROM was refused without pipelining)
+     */
+    static Rcpt mailAndRcpt(SmtpWire wire, String mailFrom, Address[] recipients, List<String> addresses,
+                            boolean pipelining) throws IOException {
         Rcpt r = new Rcpt();
+        if (pipelining) {
+            wire.queue(mailFrom, mailFrom);
+            for (String a : addresses) {
+                wire.queue("RCPT TO:<" + a + ">", "RCPT TO:<" + a + ">");
+            }
+            wire.flush();
+            r.mailReply = wire.readReply();
+        } else {
+            r.mailReply = wire.command(mailFrom);
+            if (r.mailReply.code() != 250) {
+                return r;
+            }
+        }
+        if (r.mailReply.code() == 421) {
+            return r;
+        }
         for (int i = 0; i < recipients.length; i++) {
-            SmtpReply reply = wire.command("RCPT TO:<" + addresses.get(i) + ">");
+            String rcpt = "RCPT TO:<" + addresses.get(i) + ">";
+            SmtpReply reply = pipelining ? wire.readReply() : wire.command(rcpt);
             if (reply.code() == 250 || reply.code() == 251) {
                 r.accepted.add(recipients[i]);
                 continue;
@@ -67,7 +91,12 @@ final class Envelope {
         private final List<Address> temporary = new ArrayList<>();
         private final List<Address> permanent = new ArrayList<>();
         private final StringBuilder details = new StringBuilder();
+        private SmtpReply mailReply;
         private SmtpReply worst;
+
+        SmtpReply mailReply() {
+            return mailReply;
+        }
 
         boolean failed() {
             return worst != null;

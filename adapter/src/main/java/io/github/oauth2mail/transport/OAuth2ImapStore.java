@@ -9,6 +9,8 @@ import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Provider;
+import jakarta.mail.Quota;
+import jakarta.mail.QuotaAwareStore;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.URLName;
@@ -26,7 +28,7 @@ import java.util.logging.Logger;
  * the server has dropped the connection (e.g. when the token expired), a plain {@code connect()} opens it again with
  * a fresh token.
  */
-public class OAuth2ImapStore extends Store {
+public final class OAuth2ImapStore extends Store implements QuotaAwareStore {
 
     private static final Logger LOG = Logger.getLogger(OAuth2ImapStore.class.getName());
     private static final String VENDOR = "io.github.oauth2mail";
@@ -46,9 +48,10 @@ public class OAuth2ImapStore extends Store {
     }
 
     /**
-     * Connects as {@code user} (null or empty: the connector's mailbox; another mailbox only if it is allowed), with
-     * {@code host}/{@code port} defaulting to the settings. Unlike {@code Service.connect}, never asks the Session's
-     * Authenticator and never falls back to the {@code user.name} system property.
+     * Connects as {@code user} (null or empty: the connector's mailbox; another mailbox only if it is allowed) to the
+     * configured server; {@code host}/{@code port} may be omitted (null, -1) or must name that server. Unlike
+     * {@code Service.connect}, never asks the Session's Authenticator and never falls back to the {@code user.name}
+     * system property. The password is ignored.
      */
     @Override
     public synchronized void connect(String host, int port, String user, String password) throws MessagingException {
@@ -56,8 +59,14 @@ public class OAuth2ImapStore extends Store {
             throw new IllegalStateException("already connected");
         }
         ConnectorSettings s = connector().settings();
-        String h = host == null || host.isEmpty() ? s.imapHost() : host;
-        int p = port == -1 ? s.imapPort() : port;
+        if (host != null && !host.isEmpty() && !host.equalsIgnoreCase(s.imapHost())
+                || port != -1 && port != s.imapPort()) {
+            throw new MessagingException("OAM225 IMAP server " + host + ":" + port + " is not the configured one ("
+                    + s.key(Setting.IMAP_HOST) + "=" + s.imapHost() + ", " + s.key(Setting.IMAP_PORT) + "="
+                    + s.imapPort() + "); the access token is only ever sent to the configured server");
+        }
+        String h = s.imapHost();
+        int p = s.imapPort();
         String mailbox = user == null || user.isEmpty() ? s.mailbox() : user;
         protocolConnect(h, p, mailbox, null);
         setURLName(new URLName(ImapDelegate.protocol(s), h, p, null, mailbox, null));
@@ -104,6 +113,8 @@ public class OAuth2ImapStore extends Store {
     private Store connectDelegate(ConnectorSettings s, String host, int port, String mailbox, AccessToken token)
             throws MessagingException {
         Store store = ImapDelegate.create(session, s);
+        // server ALERTs and NOTICEs reach the app's listeners on this store
+        store.addStoreListener(e -> notifyStoreListeners(e.getMessageType(), e.getMessage()));
         try {
             store.connect(host, port, mailbox, token.value());
             return store;
@@ -154,6 +165,39 @@ public class OAuth2ImapStore extends Store {
     @Override
     public Folder getFolder(URLName url) throws MessagingException {
         return connected().getFolder(url);
+    }
+
+    @Override
+    public Folder[] getPersonalNamespaces() throws MessagingException {
+        return connected().getPersonalNamespaces();
+    }
+
+    @Override
+    public Folder[] getUserNamespaces(String user) throws MessagingException {
+        return connected().getUserNamespaces(user);
+    }
+
+    @Override
+    public Folder[] getSharedNamespaces() throws MessagingException {
+        return connected().getSharedNamespaces();
+    }
+
+    @Override
+    public Quota[] getQuota(String root) throws MessagingException {
+        return quotaStore().getQuota(root);
+    }
+
+    @Override
+    public void setQuota(Quota quota) throws MessagingException {
+        quotaStore().setQuota(quota);
+    }
+
+    private QuotaAwareStore quotaStore() throws MessagingException {
+        Store d = connected();
+        if (d instanceof QuotaAwareStore) {
+            return (QuotaAwareStore) d;
+        }
+        throw new MessagingException("the IMAP implementation's store does not support QUOTA");
     }
 
     private Store connected() {

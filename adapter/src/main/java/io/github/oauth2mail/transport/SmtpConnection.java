@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -138,14 +136,15 @@ public final class SmtpConnection implements AutoCloseable {
         }
         busy = true;
         boolean dotSent = false;
-        AtomicBoolean dataTimedOut = new AtomicBoolean();
         try {
-            SmtpReply r = wire.command("MAIL FROM:<" + mailbox + ">" + (utf8 ? " SMTPUTF8" : "")
-                    + (extensions.has("8BITMIME") ? " BODY=8BITMIME" : ""));
+            String mailFrom = "MAIL FROM:<" + mailbox + ">" + (utf8 ? " SMTPUTF8" : "")
+                    + (extensions.has("8BITMIME") ? " BODY=8BITMIME" : "");
+            Envelope.Rcpt outcome = Envelope.mailAndRcpt(wire, mailFrom, recipients, rcpts,
+                    extensions.has("PIPELINING"));
+            SmtpReply r = outcome.mailReply();
             if (r.code() != 250) {
                 throw rejected("OAM209 " + server + " rejected MAIL FROM:<" + mailbox + ">", r, null, null);
             }
-            Envelope.Rcpt outcome = Envelope.rcptTo(wire, recipients, rcpts);
             if (outcome.failed()) {
                 throw rejected("OAM210 not sent to anyone (partial sends are off): " + server + " rejected "
                         + outcome.details(), outcome.worst(), outcome.validUnsent(), outcome.invalid());
@@ -154,18 +153,13 @@ public final class SmtpConnection implements AutoCloseable {
             if (r.code() != 354) {
                 throw rejected("OAM211 " + server + " rejected DATA", r, null, null);
             }
-            CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> {
-                dataTimedOut.set(true);
-                wire.close();
-            }, CompletableFuture.delayedExecutor(readTimeout.toMillis(), TimeUnit.MILLISECONDS));
             try {
-                SmtpDataStream data = writeBody(msg);
-                dotSent = true;
-                data.finish();
-                wire.trace("C: .");
-            } finally {
-                watchdog.cancel(false);
+                MessageData.write(wire, msg, readTimeout);
+            } catch (SmtpSendException e) {
+                broken = true;
+                throw e;
             }
+            dotSent = true;
             r = wire.readReply();
             if (r.code() != 250) {
                 if (r.code() == 421) {
@@ -175,40 +169,20 @@ public final class SmtpConnection implements AutoCloseable {
             }
         } catch (IOException e) {
             markBroken();
-            String why = dataTimedOut.get() ? "writing the message took longer than " + readTimeout.toMillis()
-                    + " ms (read-timeout-ms)" : e.toString();
-            if (dotSent) {
+            MessageData.WriteFailed w = e instanceof MessageData.WriteFailed ? (MessageData.WriteFailed) e : null;
+            Exception cause = w != null ? (Exception) w.getCause() : e;
+            String why = w != null && w.timedOut ? "writing the message took longer than " + readTimeout.toMillis()
+                    + " ms (read-timeout-ms)" : cause.toString();
+            if (dotSent || w != null && w.dotMayBeSent) {
                 throw SmtpSendException.deliveryUnknown("OAM213 delivery unknown: the server may or may not have "
                         + "accepted the message; not resent to avoid a duplicate (" + server + ", " + mailbox
-                        + ", no reply after the message data: " + why + ")", e);
+                        + ", no reply after the message data: " + why + ")", cause);
             }
             throw SmtpSendException.brokenBeforeData("OAM214 SMTP connection to " + server + " for " + mailbox
-                    + " failed before the message was sent: " + why, e);
+                    + " failed before the message was sent: " + why, cause);
         } finally {
             busy = false;
         }
-    }
-
-    /** Writes the message body through the dot-stuffing stream; a message that cannot be written breaks the connection. */
-    private SmtpDataStream writeBody(Message msg) throws IOException, SmtpSendException {
-        SmtpDataStream data = new SmtpDataStream(wire.dataOut());
-        wire.trace("C: <message data>");
-        try {
-            msg.writeTo(data);
-        } catch (IOException e) {
-            if (data.socketFailed()) {
-                throw e;
-            }
-            markBroken();
-            throw SmtpSendException.broken("OAM215 the message could not be written (" + e
-                    + "); nothing was delivered and the connection was closed", e);
-        } catch (MessagingException | RuntimeException e) {
-            markBroken();
-            throw SmtpSendException.broken("OAM215 the message could not be written (" + e
-                    + "); nothing was delivered and the connection was closed", e);
-        }
-        data.flush();
-        return data;
     }
 
     private SmtpSendException rejected(String message, SmtpReply r, Address[] validUnsent, Address[] invalid) {
@@ -276,12 +250,16 @@ public final class SmtpConnection implements AutoCloseable {
                 LOG.log(Level.FINEST, "QUIT failed", e);
             }
         }
-        wire.close();
+        if (busy || broken) {
+            wire.abort();
+        } else {
+            wire.close();
+        }
     }
 
     private void markBroken() {
         broken = true;
-        wire.close();
+        wire.abort();
     }
 
     @Override

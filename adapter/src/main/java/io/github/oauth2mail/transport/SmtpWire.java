@@ -35,7 +35,8 @@ final class SmtpWire implements AutoCloseable {
     private final int port;
     private final boolean trace;
     private final String label;
-    private Socket socket;
+    private volatile Socket raw;
+    private volatile Socket socket;
     private InputStream in;
     private OutputStream out;
 
@@ -55,6 +56,7 @@ final class SmtpWire implements AutoCloseable {
             s.setTcpNoDelay(true);
             s.setSoTimeout(millis(readTimeout));
             s.connect(new InetSocketAddress(host, port), millis(connectTimeout));
+            w.raw = s;
             w.use(s);
             if (implicitTls != null) {
                 w.startTls(implicitTls);
@@ -68,6 +70,10 @@ final class SmtpWire implements AutoCloseable {
 
     /** Layers TLS over the open socket and checks the server's certificate against the host name (or IP). */
     void startTls(SSLSocketFactory tls) throws IOException {
+        if (in.available() > 0) {
+            // anything after the STARTTLS reply was sent in clear by someone: never read it as if it were protected
+            throw new IOException("SMTP server " + host + ":" + port + " sent data after its STARTTLS reply");
+        }
         SSLSocket ssl = (SSLSocket) tls.createSocket(socket, host, port, true);
         SSLParameters p = ssl.getSSLParameters();
         p.setEndpointIdentificationAlgorithm("HTTPS");
@@ -103,9 +109,18 @@ final class SmtpWire implements AutoCloseable {
     }
 
     private void writeLine(String line, String shown) throws IOException {
+        queue(line, shown);
+        out.flush();
+    }
+
+    /** Buffers a command line without sending it (PIPELINING); {@link #flush()} sends the batch. */
+    void queue(String line, String shown) throws IOException {
         trace("C: " + shown);
         out.write(line.getBytes(StandardCharsets.UTF_8));
         out.write(CRLF);
+    }
+
+    void flush() throws IOException {
         out.flush();
     }
 
@@ -164,11 +179,22 @@ final class SmtpWire implements AutoCloseable {
     }
 
     boolean isClosed() {
-        return socket == null || socket.isClosed();
+        return socket == null || socket.isClosed() || raw.isClosed();
     }
 
+    /** Orderly close (TLS close_notify); only when no other thread is using the connection. */
     @Override
     public void close() {
+        closeQuietly(socket);
+        closeQuietly(raw);
+    }
+
+    /**
+     * Closes the TCP socket under TLS at once, from any thread: a writer blocked on a full send buffer holds the TLS
+     * write lock, so an orderly TLS close would wait for it; closing the TCP socket makes the blocked write fail.
+     */
+    void abort() {
+        closeQuietly(raw);
         closeQuietly(socket);
     }
 

@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -37,21 +36,26 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final boolean implicitTls;
     private volatile boolean offerStartTls;
     private volatile String mechanisms = "XOAUTH2 OAUTHBEARER";
+    private volatile boolean pipelining = true;
     private volatile Set<String> acceptedTokens = Set.of();
     private final Map<String, String> replies = new HashMap<>();
     private volatile String dropOn;
     private volatile String hangOn;
+    private volatile boolean stallInData;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final List<String> authResponses = new CopyOnWriteArrayList<>();
     private final List<String> messages = new CopyOnWriteArrayList<>();
+    private final List<String> arrivedWithMore = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
     private ScriptedSmtpServer(SSLContext tls, boolean implicitTls) throws IOException {
         this.tls = tls;
         this.implicitTls = implicitTls;
         InetAddress lo = InetAddress.getLoopbackAddress();
-        this.server = implicitTls ? tls.getServerSocketFactory().createServerSocket(0, 50, lo) : new ServerSocket(0, 50, lo);
+        this.server = implicitTls ? tls.getServerSocketFactory().createServerSocket() : new ServerSocket();
+        server.setReceiveBufferSize(4096);
+        server.bind(new java.net.InetSocketAddress(lo, 0), 50);
         Thread t = new Thread(this::acceptLoop, "scripted-smtp-accept");
         t.setDaemon(true);
         t.start();
@@ -88,6 +92,17 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /** Whether EHLO offers PIPELINING (default true). */
+    public ScriptedSmtpServer pipelining(boolean offer) {
+        pipelining = offer;
+        return this;
+    }
+
+    /** Command lines that arrived together with more input (the client did not wait for their reply). */
+    public List<String> arrivedWithMore() {
+        return List.copyOf(arrivedWithMore);
+    }
+
     /** Answers commands with this verb ({@code MAIL}, {@code RCPT}, {@code DATA}, or {@code .} for the data end). */
     public synchronized ScriptedSmtpServer reply(String verb, String reply) {
         replies.put(verb, reply);
@@ -97,6 +112,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     /** Closes the connection, unanswered, when a command with this verb arrives. */
     public ScriptedSmtpServer dropOn(String verb) {
         dropOn = verb;
+        return this;
+    }
+
+    /** After {@code 354}, stops reading (the client's writes then block once the socket buffers are full). */
+    public ScriptedSmtpServer stallInData() {
+        stallInData = true;
         return this;
     }
 
@@ -150,6 +171,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     return;
                 }
                 received.add(line);
+                if (c.hasMore()) {
+                    arrivedWithMore.add(line);
+                }
                 if (line.length() + 2 > MAX_LINE) {
                     c.send("500 5.5.2 Line too long");
                     continue;
@@ -172,7 +196,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                 }
                 switch (verb) {
                     case "EHLO":
-                        c.send("250-scripted.test\r\n250-PIPELINING\r\n250-SMTPUTF8\r\n"
+                        c.send("250-scripted.test\r\n" + (pipelining ? "250-PIPELINING\r\n" : "") + "250-SMTPUTF8\r\n"
                                 + (offerStartTls && !inTls ? "250-STARTTLS\r\n" : "") + "250 AUTH " + mechanisms);
                         break;
                     case "STARTTLS":
@@ -188,6 +212,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                         break;
                     case "DATA":
                         c.send("354 Start mail input; end with <CRLF>.<CRLF>");
+                        if (stallInData) {
+                            closing.await();
+                            return;
+                        }
                         if (!data(c)) {
                             return;
                         }
@@ -305,6 +333,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         void send(String reply) throws IOException {
             out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
+        }
+
+        boolean hasMore() throws IOException {
+            return in.available() > 0;
         }
 
         String readLine() throws IOException {

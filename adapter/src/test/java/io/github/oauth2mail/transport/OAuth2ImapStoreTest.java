@@ -124,6 +124,7 @@ class OAuth2ImapStoreTest {
         store.connect(null, "not-the-token");
         try {
             assertThat(store.getDefaultFolder()).isNotNull();
+            assertThat(store.getPersonalNamespaces()).isNotEmpty();
         } finally {
             store.close();
         }
@@ -184,6 +185,19 @@ class OAuth2ImapStoreTest {
         assertThatThrownBy(() -> store.connect(OTHER, "whatever")).isInstanceOf(AuthenticationFailedException.class)
                 .hasMessageContaining("oauth2mail.test.allowed-mailboxes");
         assertThat(tokens.requests()).isZero();
+    }
+
+    @Test
+    void connect_otherHostNamed_refusedWithoutToken() throws Exception {
+        TestTokens tokens = TestTokens.sequence(TOKEN);
+        TestMailConnector connector = new TestMailConnector(settings().build(), tokens);
+        Store store = connector.session().getStore("imaps");
+        assertThatThrownBy(() -> store.connect("imap.attacker.example", MAILBOX, "x"))
+                .isInstanceOf(MessagingException.class).hasMessageContaining("OAM225")
+                .hasMessageContaining("oauth2mail.test.imap.host");
+        assertThat(tokens.requests()).isZero();
+        store.connect("127.0.0.1", GREEN_MAIL.getImaps().getPort(), MAILBOX, null);
+        store.close();
     }
 
     @Test

@@ -93,6 +93,22 @@ class SmtpConnectionGreenMailTest {
     }
 
     @Test
+    void send_withBcc_bccRecipientGetsMessageButNoBccHeaderIsTransmitted() throws Exception {
+        try (SmtpConnection c = open(TestTokens.sequence(TOKEN))) {
+            MimeMessage m = message("with bcc", "body", "alice@example.org");
+            m.addRecipient(Message.RecipientType.BCC, new InternetAddress("hidden@example.net"));
+            m.saveChanges();
+            c.send(m, m.getAllRecipients());
+        }
+        MimeMessage[] received = GREEN_MAIL.getReceivedMessages();
+        assertThat(received).hasSize(2);
+        for (MimeMessage got : received) {
+            assertThat(got.getHeader("Bcc")).isNull();
+        }
+        assertThat(GREEN_MAIL.getUserManager().getUserByEmail("hidden@example.net")).isNotNull();
+    }
+
+    @Test
     void send_twoMessagesOnOneConnection_bothArrive() throws Exception {
         try (SmtpConnection c = open(TestTokens.sequence(TOKEN))) {
             MimeMessage one = message("one", "first", "alice@example.org");

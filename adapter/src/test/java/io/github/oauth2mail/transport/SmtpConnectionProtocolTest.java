@@ -25,6 +25,7 @@ import java.util.Properties;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@link SmtpConnection} against {@link ScriptedSmtpServer}: the protocol details GreenMail cannot show. */
 class SmtpConnectionProtocolTest {
@@ -162,6 +163,20 @@ class SmtpConnectionProtocolTest {
     }
 
     @Test
+    void open_nothingListening_connectErrorWithServerAndNoInvalidation() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        TestTokens tokens = TestTokens.sequence("t");
+        TestSettings s = TestSettings.mailbox(MAILBOX).smtp("127.0.0.1", port, "starttls").trust(CERTS);
+        MessagingException e = catchThrowableOfType(MessagingException.class, () -> open(s, tokens));
+        assertThat(e.getMessage()).contains("OAM206", "127.0.0.1:" + port, "connect");
+        assertThat(e).hasCauseInstanceOf(java.net.ConnectException.class);
+        assertThat(tokens.invalidatedValues()).isEmpty();
+    }
+
+    @Test
     void open_certificateForOtherHostName_sslErrorAndNoAuth() throws Exception {
         server = ScriptedSmtpServer.startTls(LOCALHOST_ONLY.serverContext()).acceptTokens("t");
         TestSettings s = TestSettings.mailbox(MAILBOX).smtp("127.0.0.1", server.port(), "starttls")
@@ -233,6 +248,62 @@ class SmtpConnectionProtocolTest {
         assertThat(e.safeToRetry()).isTrue();
         assertThat(e).hasCauseInstanceOf(java.net.SocketTimeoutException.class);
         c.close();
+    }
+
+    @Test
+    @Timeout(120) // a hang guard only: the write is bounded by read-timeout-ms (500 ms here)
+    void send_serverStopsReadingData_writeBoundedAndSafeToRetry() throws Exception {
+        startTlsServer("t").stallInData();
+        SmtpConnection c = open(settings().set("read-timeout-ms", "500"), TestTokens.sequence("t"));
+        MimeMessage m = message("x");
+        m.setDataHandler(new DataHandler(new EndlessLines(256L * 1024 * 1024)));
+        m.setHeader("Content-Transfer-Encoding", "7bit");
+        SmtpSendException e = catchThrowableOfType(SmtpSendException.class, () -> c.send(m, m.getAllRecipients()));
+        assertThat(e.connectionBroken()).isTrue();
+        assertThat(e.safeToRetry()).isTrue();
+        assertThat(e.getMessage()).contains("writing the message took longer than 500 ms");
+        assertThat(c.isOpen()).isFalse();
+        c.close();
+    }
+
+    /** {@code size} bytes of short ASCII lines, generated as they are read. */
+    private static final class EndlessLines implements DataSource {
+        private final long size;
+
+        EndlessLines(long size) {
+            this.size = size;
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return new InputStream() {
+                private long left = size;
+
+                @Override
+                public int read() {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    left--;
+                    return left % 64 == 0 ? '\n' : 'x';
+                }
+            };
+        }
+
+        @Override
+        public OutputStream getOutputStream() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String getContentType() {
+            return "text/plain; charset=us-ascii";
+        }
+
+        @Override
+        public String getName() {
+            return "big.txt";
+        }
     }
 
     @Test
@@ -355,6 +426,29 @@ class SmtpConnectionProtocolTest {
         assertThat(c.isOpen()).isFalse();
         c.close();
         assertThat(server.messages()).isEmpty();
+    }
+
+    @Test
+    void send_serverOffersPipelining_mailAndRcptInOneBatchDataAlone() throws Exception {
+        startTlsServer("t");
+        try (SmtpConnection c = open(settings(), TestTokens.sequence("t"))) {
+            MimeMessage m = message("pipelined");
+            c.send(m, new Address[] {new InternetAddress("a@example.org"), new InternetAddress("b@example.org")});
+        }
+        assertThat(server.arrivedWithMore()).contains("MAIL FROM:<" + MAILBOX + ">", "RCPT TO:<a@example.org>")
+                .doesNotContain("RCPT TO:<b@example.org>", "DATA");
+        assertThat(server.messages()).hasSize(1);
+    }
+
+    @Test
+    void send_serverWithoutPipelining_waitsForEachReply() throws Exception {
+        startTlsServer("t").pipelining(false);
+        try (SmtpConnection c = open(settings(), TestTokens.sequence("t"))) {
+            MimeMessage m = message("lock-step");
+            c.send(m, new Address[] {new InternetAddress("a@example.org"), new InternetAddress("b@example.org")});
+        }
+        assertThat(server.arrivedWithMore()).isEmpty();
+        assertThat(server.messages()).hasSize(1);
     }
 
     @Test
