@@ -50,6 +50,7 @@ class NoSecretsInLogsTest {
     final List<String> issuedTokens = new ArrayList<>();
     private Handler handler;
     private Level rootLevel;
+    private final List<Logger> quiet = new ArrayList<>();
 
     @BeforeEach
     void captureEverything() {
@@ -79,6 +80,11 @@ class NoSecretsInLogsTest {
         rootLevel = root.getLevel();
         root.setLevel(Level.FINEST);
         root.addHandler(handler);
+        for (String issuerSide : new String[] {"org.eclipse.jetty", "wiremock", "com.github.tomakehurst"}) {
+            Logger l = Logger.getLogger(issuerSide); // the test issuer's server: its debug output only slows the test
+            l.setLevel(Level.INFO);
+            quiet.add(l);
+        }
     }
 
     @AfterEach
@@ -86,6 +92,7 @@ class NoSecretsInLogsTest {
         Logger root = Logger.getLogger("");
         root.removeHandler(handler);
         root.setLevel(rootLevel);
+        quiet.forEach(l -> l.setLevel(null));
         issuer.close();
     }
 
