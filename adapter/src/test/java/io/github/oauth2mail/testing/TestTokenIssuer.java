@@ -175,6 +175,35 @@ public final class TestTokenIssuer implements AutoCloseable {
         return this;
     }
 
+    /** Path of the Azure App Service style managed identity endpoint ({@link #managedIdentityEndpoint()}). */
+    public static final String MANAGED_IDENTITY_PATH = "/msi/token";
+
+    /** The value for MSAL4J's {@code IDENTITY_ENDPOINT} (App Service managed identity source). */
+    public String managedIdentityEndpoint() {
+        return "https://127.0.0.1:" + port + MANAGED_IDENTITY_PATH;
+    }
+
+    /**
+     * Answers App Service managed identity requests ({@code GET /msi/token?api-version=2019-08-01&resource=...}) with a
+     * random token and {@code expires_on} = now + {@code expiresIn} seconds. Does not touch the token-endpoint stub.
+     */
+    public TestTokenIssuer stubManagedIdentityToken(long expiresIn) {
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(MANAGED_IDENTITY_PATH))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"access_token\":\"mi-{{randomValue length=32 type='ALPHANUMERIC'}}\","
+                                + "\"expires_on\":\"{{now offset='" + expiresIn + " seconds' format='unix'}}\","
+                                + "\"resource\":\"{{request.query.resource}}\",\"token_type\":\"Bearer\"}")
+                        .withTransformers("response-template")));
+        return this;
+    }
+
+    /** Managed identity requests received. */
+    public List<LoggedRequest> managedIdentityRequests() {
+        return server.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(MANAGED_IDENTITY_PATH)));
+    }
+
     // ---- what the issuer saw ----
 
     /** Number of token requests received (including failed ones) since start or {@link #resetRequests()}. */
