@@ -289,7 +289,7 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
             slot.cancelTimer();
             if (e.isPermanent()) {
                 slot.blockedUntil = Instant.now().plus(timing.permanentBackoff());
-            } else {
+            } else if (!closed) {
                 retryIn = timing.backoff(slot.failures, e.retryAfter());
                 CompletableFuture<AccessToken> retry = new CompletableFuture<>();
                 slot.pending = retry;

@@ -170,6 +170,9 @@ public final class TestTokenIssuer implements AutoCloseable {
 
     /** Replaces the current answer to token requests. */
     public synchronized TestTokenIssuer stub(ResponseDefinitionBuilder response) {
+        // echo MSAL4J's correlation id as Entra does (else MSAL4J logs a mismatch on every request)
+        response.withHeader("client-request-id", "{{request.headers.client-request-id}}")
+                .withTransformers("response-template");
         server.resetMappings();
         server.stubFor(post(urlPathMatching(TOKEN_PATH_REGEX)).willReturn(response));
         return this;
