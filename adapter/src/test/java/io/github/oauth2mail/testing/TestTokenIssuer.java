@@ -92,6 +92,24 @@ public final class TestTokenIssuer implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Keys for an Entra client-secret resource {@code name} that gets its tokens from this issuer (tenant
+     * {@code test-tenant}, client {@code test-client}, secret {@code test-secret}), trusting it. Add {@code mailbox}
+     * and the mail server keys; then {@code ConnectorSettings.load(name, SettingsSource.of(keys), Map.of())} and
+     * {@code TokenRefresher.create(settings)}.
+     */
+    public Map<String, String> entraClientSecretKeys(String name) {
+        Map<String, String> m = new LinkedHashMap<>();
+        String p = "oauth2mail." + name + ".";
+        m.put(p + "provider", "entra");
+        m.put(p + "authority", entraAuthority());
+        m.put(p + "tenant-id", "test-tenant");
+        m.put(p + "client-id", "test-client");
+        m.put(p + "client-secret", "test-secret");
+        m.putAll(trustKeys(name));
+        return m;
+    }
+
     /** The underlying server, for anything not covered here. */
     public WireMockServer wireMock() {
         return server;

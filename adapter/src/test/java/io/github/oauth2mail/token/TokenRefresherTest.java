@@ -418,6 +418,44 @@ class TokenRefresherTest {
     }
 
     @Test
+    void addListener_listenerThrows_tokenStillServedAndOthersNotified() throws Exception {
+        issuer.stubToken(3600);
+        TokenRefresher r = refresher(TokenFixtures.clientCredentials(issuer), RefreshTiming.DEFAULT);
+        r.addListener(e -> {
+            throw new IllegalStateException("broken listener");
+        });
+        List<TokenEvent> later = new CopyOnWriteArrayList<>();
+        r.addListener(later::add);
+
+        AccessToken t = r.token(MAILBOX);
+
+        assertThat(issuer.issuedTokens()).containsExactly(t.value());
+        assertThat(later).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(TokenEvent.Type.ACQUIRED);
+            assertThat(e.resource()).isEqualTo(TokenFixtures.NAME);
+            assertThat(e.credential()).isEqualTo("client-secret");
+            assertThat(e.expiresAt()).isEqualTo(t.expiresAt());
+        });
+        TokenStatus s = r.status();
+        assertThat(s.expiresAt()).isEqualTo(t.expiresAt());
+        assertThat(s.lastRefresh()).isEqualTo(t.issuedAt());
+        assertThat(s.healthyAt(Instant.now())).isTrue();
+    }
+
+    @Test
+    void create_entraKeysFromTestIssuer_servesToken() throws Exception {
+        Map<String, String> keys = issuer.entraClientSecretKeys("other");
+        keys.put("oauth2mail.other.mailbox", MAILBOX);
+        issuer.stubToken("fixed-token-for-greenmail", 3600);
+
+        try (TokenRefresher r = TokenRefresher.create(io.github.oauth2mail.config.ConnectorSettings.load("other",
+                io.github.oauth2mail.config.SettingsSource.of(keys), Map.of()))) {
+            assertThat(r.token(MAILBOX).value()).isEqualTo("fixed-token-for-greenmail");
+        }
+        assertThat(issuer.lastRequestForm()).containsEntry("client_secret", "test-secret");
+    }
+
+    @Test
     void close_running_stopsThreadsAndRefusesCallers() throws Exception {
         issuer.stubToken(3600);
         TokenRefresher r = refresher(TokenFixtures.clientCredentials(issuer), RefreshTiming.DEFAULT);
