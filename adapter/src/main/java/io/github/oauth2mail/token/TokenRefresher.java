@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.LongAdder;
  * background with exponential back-off and jitter (1 s doubling to 5 min), never before {@code Retry-After}.</li>
  * <li>Permanent failures (rejected credential, unknown client or tenant, bad grant): no background retry. Callers
  * without a valid token fail at once with the error and what to fix. The next request is made by the first caller
- * after 5 minutes, or at once after an {@link #invalidate}. The error stays visible in {@link #status()}.</li>
+ * after 5 minutes, or at once when a mail server rejects the still-held token ({@link #invalidate}). The error stays
+ * visible in {@link #status()}.</li>
  * <li>Rotation: when the primary credential is rejected as wrong or expired and a secondary one is configured, the
  * secondary one is used from then on (until the resource restarts); the switch is logged (OAM105) and shown in
  * {@link #status()}.</li>
