@@ -386,6 +386,27 @@ class TokenRefresherTest {
     }
 
     @Test
+    void token_primarySecretExpiredWithSecondaryCertificate_switchesToCertificate() throws Exception {
+        Map<String, String> keys = TokenFixtures.entraSecret(issuer);
+        keys.put(key("secondary.certificate-path"), TokenFixtures.clientPkcs12(dir).toString());
+        keys.put(key("secondary.certificate-password"), TokenFixtures.CERT_PASSWORD);
+        issuer.stubToken(3600);
+        issuer.wireMock().stubFor(post(urlPathMatching(TestTokenIssuer.TOKEN_PATH_REGEX)).atPriority(1)
+                .withRequestBody(containing("client_secret="))
+                .willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json").withBody(
+                        "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000222: The provided client "
+                                + "secret keys are expired.\",\"correlation_id\":\"corr-exp\"}")));
+        TokenRefresher r = refresher(keys, RefreshTiming.DEFAULT);
+
+        AccessToken t = r.token(MAILBOX);
+
+        assertThat(issuer.issuedTokens()).containsExactly(t.value());
+        assertThat(r.activeCredential()).isEqualTo("secondary.certificate");
+        assertThat(issuer.lastRequestForm()).containsKey("client_assertion").doesNotContainKey("client_secret");
+        assertThat(issuer.tokenRequests()).isEqualTo(2);
+    }
+
+    @Test
     void token_primaryRejectedWithoutSecondary_permanentErrorNoSwitch() {
         issuer.stubEntraError("invalid_client", 7000215, "Invalid client secret provided.", "corr-n");
         TokenRefresher r = refresher(TokenFixtures.entraSecret(issuer), TokenFixtures.fastTiming());
