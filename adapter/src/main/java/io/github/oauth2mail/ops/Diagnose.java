@@ -95,11 +95,12 @@ public final class Diagnose {
             tls = TlsSupport.socketFactory(settings);
         } catch (ConfigurationException e) {
             report.fail("configuration", e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems"),
-                    "OAM001", null, "set or correct every key listed below (env var: upper case, '.' and '-' "
-                            + "as '_', e.g. OAUTH2MAIL_" + name.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT) + "_MAILBOX)");
+                    "OAM001", null, null);
             for (String p : e.problems()) {
                 report.detail("- " + p);
             }
+            report.detail("Fix: set or correct every key listed above (as env var: upper case, '.' and '-' as '_', "
+                    + "e.g. OAUTH2MAIL_" + name.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT) + "_MAILBOX)");
             return report.finish(USAGE);
         }
         report.ok("configuration", describe(settings));

@@ -156,11 +156,11 @@ public final class KnownFailures {
                         + s.key(Setting.CLIENT_SECRET) + " (set " + s.key(Setting.SECONDARY_CLIENT_SECRET)
                         + " next time to rotate without downtime)";
             case "AADSTS700016":
-                return "application " + s.clientId() + " was not found in tenant " + s.tenantId() + ": check "
+                return "application " + s.clientId() + " was not found in " + tenant(s) + ": check "
                         + s.key(Setting.CLIENT_ID) + " (the Application (client) ID) and " + s.key(Setting.TENANT_ID)
                         + ", and that the app is registered or consented in that tenant";
             case "AADSTS90002":
-                return "tenant " + s.tenantId() + " was not found: check " + s.key(Setting.TENANT_ID)
+                return tenant(s) + " was not found: check " + s.key(Setting.TENANT_ID)
                         + " (the Directory (tenant) ID or a verified domain) and " + s.key(Setting.AUTHORITY);
             case "AADSTS700027":
             case "AADSTS7000214":
@@ -180,6 +180,10 @@ public final class KnownFailures {
                 return "the identity provider gave no token: check the error above and the settings "
                         + s.key(Setting.CLIENT_ID) + ", the credential and " + s.key(Setting.SCOPE);
         }
+    }
+
+    private static String tenant(ConnectorSettings s) {
+        return s.tenantId() == null ? "the tenant" : "tenant " + s.tenantId();
     }
 
     private static String tlsFix(ConnectorSettings s, String text) {

@@ -84,6 +84,7 @@ class DiagnoseTest {
         int exit = Diagnose.run(args, new PrintStream(buf, true, StandardCharsets.UTF_8));
         String out = buf.toString(StandardCharsets.UTF_8);
         OUTPUTS.add(out);
+        System.out.print(out);
         return new Run(exit, out);
     }
 
@@ -123,8 +124,8 @@ class DiagnoseTest {
     @CsvSource(delimiter = '|', value = {
         "invalid_client|7000215|Invalid client secret provided.|Fix: the client secret is wrong: set oauth2mail.diag.client-secret to the secret's Value (not its Secret ID)",
         "invalid_client|7000222|The provided client secret keys are expired.|Fix: the client secret has expired: create a new secret in the app registration and set oauth2mail.diag.client-secret",
-        "unauthorized_client|700016|Application not found in the directory.|Fix: application ops-client was not found in tenant",
-        "invalid_request|90002|Tenant not found.|Fix: tenant null was not found: check oauth2mail.diag.tenant-id"})
+        "unauthorized_client|700016|Application not found in the directory.|Fix: application ops-client was not found in the tenant: check oauth2mail.diag.client-id",
+        "invalid_request|90002|Tenant not found.|Fix: the tenant was not found: check oauth2mail.diag.tenant-id"})
     void run_identityProviderRejects_exit1WithCodeAndFix(String error, int aadsts, String text, String fix)
             throws Exception {
         issuer.stubEntraError(error, aadsts, text, "corr-diag-" + aadsts);
@@ -135,6 +136,22 @@ class DiagnoseTest {
                 .contains(fix)
                 .contains("[SKIP] SMTP session (TLS, AUTH): needs an access token")
                 .contains("OAM422 RESULT: FAILED (access token)");
+    }
+
+    @Test
+    void run_entraWrongSecretThroughMsal_exit1WithSecretFix() throws Exception {
+        Map<String, String> s = OpsTesting.settings("diag", issuer, SMTPS_PORT, "implicit");
+        s.remove("oauth2mail.diag.token-endpoint");
+        s.remove("oauth2mail.diag.scope");
+        s.put("oauth2mail.diag.provider", "entra");
+        s.put("oauth2mail.diag.authority", issuer.entraAuthority());
+        s.put("oauth2mail.diag.tenant-id", "contoso-tenant");
+        issuer.stubEntraError("invalid_client", 7000215, "Invalid client secret provided.", "corr-entra-1");
+        Run r = run("diag", "--config", config(s).toString());
+        assertThat(r.exit()).as(r.out()).isEqualTo(1);
+        assertThat(r.out()).contains("[ OK ] configuration: provider entra, tenant contoso-tenant")
+                .contains("Code: AADSTS7000215 (correlation id corr-entra-1)")
+                .contains("Fix: the client secret is wrong: set oauth2mail.diag.client-secret to the secret's Value");
     }
 
     @Test
@@ -217,7 +234,7 @@ class DiagnoseTest {
         assertThat(r.out()).contains("[FAIL] configuration: 3 problems")
                 .contains("- oauth2mail.diag.mailbox").contains("- oauth2mail.diag.client-id")
                 .contains("- oauth2mail.diag.smtp.port")
-                .contains("Fix: set or correct every key listed below");
+                .contains("Fix: set or correct every key listed above");
         assertThat(issuer.tokenRequests()).as("no token request with a broken configuration").isZero();
     }
 
