@@ -182,6 +182,22 @@ class DiagnoseTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "MAIL|432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded|Code: 432 4.3.2|Fix: too many concurrent connections or messages for this mailbox (Exchange Online allows 3 SMTP connections per mailbox): keep oauth2mail.diag.max-connections-per-mailbox at 3 or less",
+        ".|554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException; Failed to process message|Code: 554 5.2.0|Fix: the mailbox alice@example.com used up its sending quota"})
+    void run_testMessageRefused_exit1WithThrottleOrQuotaFix(String verb, String reply, String code, String fix)
+            throws Exception {
+        try (ScriptedSmtpServer smtp = ScriptedSmtpServer.startTls(CERTS.serverContext()).acceptTokens(TOKEN1)
+                .reply(verb, reply)) {
+            Run r = run("diag", "--config", config(OpsTesting.settings("diag", issuer, smtp.port(), "starttls")).toString(),
+                    "--send-to", RCPT);
+            assertThat(r.exit()).as(r.out()).isEqualTo(1);
+            assertThat(r.out()).contains("[ OK ] AUTH XOAUTH2").contains("[FAIL] test message to " + RCPT)
+                    .contains(code).contains(fix).contains("[ OK ] QUIT");
+        }
+    }
+
     @Test
     void run_serverCertificateNotTrusted_exit1WithTrustStoreFix() throws Exception {
         TestCertificates untrusted = TestCertificates.in(Path.of("target", "test-certs", "ops-untrusted"));
