@@ -1,24 +1,15 @@
 package io.github.oauth2mail.ops;
 
 import io.github.oauth2mail.config.ConnectorSettings;
-import io.github.oauth2mail.token.TokenEvent;
-import io.github.oauth2mail.token.TokenException;
-import io.github.oauth2mail.token.TokenListener;
 import io.github.oauth2mail.token.TokenProvider;
 import io.github.oauth2mail.token.TokenRefresher;
 import io.github.oauth2mail.token.TokenStatus;
-import io.github.oauth2mail.transport.SmtpConnection;
-import jakarta.mail.MessagingException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Collectors;
 import javax.management.ObjectName;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -27,50 +18,37 @@ import javax.net.ssl.SSLSocketFactory;
  * sends) and the token refresher (token events), and published as {@link ConnectorMetricsMBean}. Also writes the
  * {@link AuditLog}. Thread-safe; the hooks are cheap (adders and volatile writes).
  */
-public final class ConnectorMetrics implements ConnectorMetricsMBean, TokenListener, AutoCloseable {
-
-    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(30);
+public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoCloseable {
 
     private final ConnectorSettings settings;
-    private final SSLSocketFactory tls;
-    private final TokenProvider tokens;
     private final TokenRefresher refresher;
     private final AuditLog audit;
+    private final ActiveCheck activeCheck;
     private final ObjectName name;
 
-    private final LongAdder acquired = new LongAdder();
-    private final LongAdder refreshed = new LongAdder();
-    private final LongAdder failTransient = new LongAdder();
-    private final LongAdder failPermanent = new LongAdder();
-    private final Map<String, LongAdder> failuresByCode = new ConcurrentHashMap<>();
-    private final LongAdder invalidations = new LongAdder();
-    private final LongAdder switches = new LongAdder();
+    private final TokenCounters tokenCounters = new TokenCounters();
     private final LongAdder created = new LongAdder();
     private final LongAdder destroyed = new LongAdder();
     private final AtomicInteger inUse = new AtomicInteger();
     private final LongAdder sendsOk = new LongAdder();
     private final Map<FailureKind, LongAdder> sendsFailed = new EnumMap<>(FailureKind.class);
     private volatile Instant lastSuccess;
-    private volatile LastError lastError;
-    private volatile LastError refusal;
-    private volatile Instant lastProbe = Instant.EPOCH;
-
-    /** The last error: token or mail, whichever came last. */
-    private record LastError(String code, String correlationId, Instant at, String message, Throwable cause) {
-    }
+    /** The last send/connect failure. */
+    private volatile ErrorRecord lastSendError;
+    /** The mail server's last refusal, cleared by any success. */
+    private volatile ErrorRecord refusal;
 
     private ConnectorMetrics(ConnectorSettings settings, SSLSocketFactory tls, TokenProvider tokens) {
         this.settings = settings;
-        this.tls = tls;
-        this.tokens = tokens;
         this.refresher = tokens instanceof TokenRefresher ? (TokenRefresher) tokens : null;
         this.audit = new AuditLog(settings);
+        this.activeCheck = new ActiveCheck(settings, tls, tokens);
         for (FailureKind k : FailureKind.values()) {
             sendsFailed.put(k, new LongAdder());
         }
         if (refresher != null) {
             refresher.addListener(audit);
-            refresher.addListener(this);
+            refresher.addListener(tokenCounters);
         }
         this.name = JmxRegistration.register(settings.name(), this);
     }
@@ -88,7 +66,7 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, TokenListe
     @Override
     public void close() {
         if (refresher != null) {
-            refresher.removeListener(this);
+            refresher.removeListener(tokenCounters);
             refresher.removeListener(audit);
         }
         JmxRegistration.unregister(name);
@@ -123,9 +101,8 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, TokenListe
     public void sendFailed(String mailbox, Throwable e) {
         FailureKind kind = KnownFailures.classify(e);
         sendsFailed.get(kind).increment();
-        LastError err = new LastError(KnownFailures.code(e), KnownFailures.correlationId(e), Instant.now(),
-                e.getMessage(), e);
-        lastError = err;
+        ErrorRecord err = ErrorRecord.of(e, Instant.now());
+        lastSendError = err;
         if (kind.serverRefused()) {
             refusal = err;
         }
@@ -134,40 +111,11 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, TokenListe
         }
     }
 
-    @Override
-    public void onEvent(TokenEvent e) {
-        switch (e.type()) {
-            case ACQUIRED:
-                acquired.increment();
-                break;
-            case REFRESHED:
-                refreshed.increment();
-                break;
-            case FAILED:
-                TokenException t = e.error();
-                (t != null && t.isPermanent() ? failPermanent : failTransient).increment();
-                String code = t == null || t.errorCode() == null ? "unknown" : t.errorCode();
-                failuresByCode.computeIfAbsent(code, c -> new LongAdder()).increment();
-                if (t != null) {
-                    lastError = new LastError(code, t.correlationId(), e.at(), t.getMessage(), t);
-                }
-                break;
-            case INVALIDATED:
-                invalidations.increment();
-                break;
-            case CREDENTIAL_SWITCHED:
-                switches.increment();
-                break;
-            default:
-                break;
-        }
-    }
-
     // ---- health ----
 
     /** The health now, from what is known (no network call). */
     public Health health() {
-        LastError r = refusal;
+        ErrorRecord r = refusal;
         int open = getConnectionsOpen();
         int busy = getConnectionsInUse();
         return HealthCheck.evaluate(refresher == null ? null : refresher.status(), r == null ? null : r.cause(),
@@ -177,7 +125,7 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, TokenListe
 
     @Override
     public String check() {
-        return probe(false).toString();
+        return activeCheck.run(false, this).toString();
     }
 
     @Override
@@ -185,33 +133,26 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, TokenListe
         if (refresher != null) {
             refresher.retryNow();
         }
-        return probe(true).toString();
+        return activeCheck.run(true, this).toString();
     }
 
-    private Health probe(boolean force) {
-        Instant now = Instant.now();
-        synchronized (this) {
-            if (!force && now.isBefore(lastProbe.plus(PROBE_INTERVAL))) {
-                return health();
-            }
-            lastProbe = now;
+    /** True when the mail server refused the last connection and nothing succeeded since. */
+    boolean mailServerRefused() {
+        return refusal != null;
+    }
+
+    /** A probe connection succeeded. */
+    void mailServerAccepted() {
+        refusal = null;
+    }
+
+    /** A probe connection failed. */
+    void mailServerRefused(Throwable e) {
+        ErrorRecord err = ErrorRecord.of(e, Instant.now());
+        lastSendError = err;
+        if (KnownFailures.classify(e).serverRefused()) {
+            refusal = err;
         }
-        try {
-            tokens.token(settings.mailbox());
-        } catch (TokenException e) {
-            return health(); // the refresher's status holds the error
-        }
-        if (refusal != null) {
-            try (SmtpConnection c = SmtpConnection.open(settings, tls, tokens, settings.mailbox())) {
-                refusal = null;
-            } catch (MessagingException | RuntimeException e) {
-                LastError err = new LastError(KnownFailures.code(e), KnownFailures.correlationId(e), Instant.now(),
-                        e.getMessage(), e);
-                lastError = err;
-                refusal = err;
-            }
-        }
-        return health();
     }
 
     // ---- attributes ----
@@ -238,38 +179,37 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, TokenListe
 
     @Override
     public long getTokensAcquired() {
-        return acquired.sum();
+        return tokenCounters.acquired();
     }
 
     @Override
     public long getTokensRefreshed() {
-        return refreshed.sum();
+        return tokenCounters.refreshed();
     }
 
     @Override
     public long getTokenFailuresTransient() {
-        return failTransient.sum();
+        return tokenCounters.failedTransient();
     }
 
     @Override
     public long getTokenFailuresPermanent() {
-        return failPermanent.sum();
+        return tokenCounters.failedPermanent();
     }
 
     @Override
     public String getTokenFailuresByCode() {
-        return new TreeMap<>(failuresByCode).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().sum())
-                .collect(Collectors.joining(", "));
+        return tokenCounters.failuresByCode();
     }
 
     @Override
     public long getTokenInvalidations() {
-        return invalidations.sum();
+        return tokenCounters.invalidations();
     }
 
     @Override
     public long getCredentialSwitches() {
-        return switches.sum();
+        return tokenCounters.switches();
     }
 
     @Override
@@ -356,25 +296,25 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, TokenListe
 
     @Override
     public String getLastErrorCode() {
-        LastError e = lastError;
+        ErrorRecord e = lastError();
         return e == null ? null : e.code();
     }
 
     @Override
     public String getLastErrorCorrelationId() {
-        LastError e = lastError;
+        ErrorRecord e = lastError();
         return e == null ? null : e.correlationId();
     }
 
     @Override
     public Date getLastErrorTime() {
-        LastError e = lastError;
+        ErrorRecord e = lastError();
         return e == null ? null : date(e.at());
     }
 
     @Override
     public String getLastErrorMessage() {
-        LastError e = lastError;
+        ErrorRecord e = lastError();
         return e == null ? null : e.message();
     }
 
@@ -391,6 +331,16 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, TokenListe
     @Override
     public String getHealthData() {
         return health().dataText();
+    }
+
+    /** The later of the last token error and the last send error. */
+    private ErrorRecord lastError() {
+        ErrorRecord t = tokenCounters.lastError();
+        ErrorRecord m = lastSendError;
+        if (t == null || m == null) {
+            return t == null ? m : t;
+        }
+        return t.at().isAfter(m.at()) ? t : m;
     }
 
     private static Date date(Instant i) {
