@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.github.oauth2mail.jca.OAuth2MailManagedConnectionFactory;
+import io.github.oauth2mail.jca.OAuth2MailResourceAdapter;
 import io.github.oauth2mail.testing.GreenMailTls;
 import io.github.oauth2mail.testing.LogCapture;
 import io.github.oauth2mail.testing.ScriptedSmtpServer;
@@ -194,6 +195,21 @@ class ConnectorMetricsJmxTest {
                 mcf.close();
             }
         }
+    }
+
+    @Test
+    void adapterStop_serverUndeploysAdapter_mbeanUnregistered() throws Exception {
+        OAuth2MailResourceAdapter ra = new OAuth2MailResourceAdapter();
+        ra.start(null);
+        OAuth2MailManagedConnectionFactory mcf = factory("redeploy");
+        mcf.setResourceAdapter(ra);
+        Transport.send(message((Session) mcf.createConnectionFactory(), A, "before undeploy"));
+        assertThat(jmx.isRegistered(mbeanName("redeploy"))).isTrue();
+
+        ra.stop();
+
+        assertThat(jmx.isRegistered(mbeanName("redeploy"))).as("no MBean left after undeploy").isFalse();
+        mcf.close();
     }
 
     @Test
