@@ -2,6 +2,7 @@ package io.github.oauth2mail.jca;
 
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.TlsSupport;
+import io.github.oauth2mail.ops.ConnectorMetrics;
 import io.github.oauth2mail.token.TokenProvider;
 import java.util.Locale;
 import java.util.Map;
@@ -25,6 +26,7 @@ final class ConnectorRuntime implements AutoCloseable {
     private final ConnectorSettings settings;
     private final SSLSocketFactory tls;
     private final TokenProvider tokens;
+    private final ConnectorMetrics metrics;
     private final Map<String, Semaphore> leases = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> physical = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> createdPerMailbox = new ConcurrentHashMap<>();
@@ -35,6 +37,12 @@ final class ConnectorRuntime implements AutoCloseable {
         this.settings = settings;
         this.tls = TlsSupport.socketFactory(settings);
         this.tokens = tokenFactory.apply(settings);
+        this.metrics = ConnectorMetrics.start(settings, tls, tokens);
+    }
+
+    /** Counters, audit log, health and the JMX MBean of this resource. */
+    ConnectorMetrics metrics() {
+        return metrics;
     }
 
     ConnectorSettings settings() {
@@ -55,12 +63,14 @@ final class ConnectorRuntime implements AutoCloseable {
     }
 
     void physicalOpened(String mailbox) {
+        metrics.connectionCreated();
         created.incrementAndGet();
         createdPerMailbox.computeIfAbsent(norm(mailbox), m -> new AtomicInteger()).incrementAndGet();
         physical.computeIfAbsent(norm(mailbox), m -> new AtomicInteger()).incrementAndGet();
     }
 
     void physicalClosed(String mailbox) {
+        metrics.connectionDestroyed();
         destroyed.incrementAndGet();
         physical.computeIfAbsent(norm(mailbox), m -> new AtomicInteger()).decrementAndGet();
     }
@@ -87,6 +97,7 @@ final class ConnectorRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        metrics.close();
         if (tokens instanceof AutoCloseable) {
             try {
                 ((AutoCloseable) tokens).close();

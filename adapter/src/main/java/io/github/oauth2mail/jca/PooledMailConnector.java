@@ -2,6 +2,7 @@ package io.github.oauth2mail.jca;
 
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.ops.ConnectorMetrics;
 import io.github.oauth2mail.token.TokenProvider;
 import io.github.oauth2mail.transport.MailConnector;
 import io.github.oauth2mail.transport.SmtpLease;
@@ -42,6 +43,17 @@ final class PooledMailConnector implements MailConnector {
 
     @Override
     public SmtpLease lease(String mailbox) throws MessagingException {
+        try {
+            SmtpLease lease = take(mailbox);
+            runtime.metrics().leaseTaken();
+            return lease;
+        } catch (MessagingException | RuntimeException e) {
+            runtime.metrics().sendFailed(mailbox, e);
+            throw e;
+        }
+    }
+
+    private SmtpLease take(String mailbox) throws MessagingException {
         ConnectorSettings s = runtime.settings();
         Semaphore permits = runtime.leasePermits(mailbox);
         try {
@@ -57,7 +69,7 @@ final class PooledMailConnector implements MailConnector {
         }
         try {
             SmtpLease handle = (SmtpLease) manager.allocateConnection(factory, new MailboxRequestInfo(mailbox));
-            return new PermitLease(handle, permits);
+            return new PermitLease(handle, permits, runtime.metrics());
         } catch (ResourceException | RuntimeException e) {
             permits.release();
             throw toMessaging(e, mailbox);
@@ -77,11 +89,13 @@ final class PooledMailConnector implements MailConnector {
     private static final class PermitLease implements SmtpLease {
         private final SmtpLease handle;
         private final Semaphore permits;
+        private final ConnectorMetrics metrics;
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        PermitLease(SmtpLease handle, Semaphore permits) {
+        PermitLease(SmtpLease handle, Semaphore permits, ConnectorMetrics metrics) {
             this.handle = handle;
             this.permits = permits;
+            this.metrics = metrics;
         }
 
         @Override
@@ -94,7 +108,13 @@ final class PooledMailConnector implements MailConnector {
             if (closed.get()) {
                 throw new IllegalStateException("SMTP connection already returned to the pool");
             }
-            handle.send(message, recipients);
+            try {
+                handle.send(message, recipients);
+            } catch (MessagingException | RuntimeException e) {
+                metrics.sendFailed(handle.mailbox(), e);
+                throw e;
+            }
+            metrics.sendSucceeded();
         }
 
         @Override
@@ -104,6 +124,7 @@ final class PooledMailConnector implements MailConnector {
                     handle.close();
                 } finally {
                     permits.release();
+                    metrics.leaseReturned();
                 }
             }
         }

@@ -133,6 +133,18 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
                 e == null ? null : e.occurredAt(), e == null ? null : e.getMessage(), e != null && e.isPermanent());
     }
 
+    /**
+     * An admin fixed the cause of a permanent failure (e.g. granted consent in the tenant): lifts the permanent-error
+     * back-off so that the next {@link #token} call asks the identity provider at once instead of after 5 minutes.
+     */
+    public void retryNow() {
+        for (Slot s : slots.values()) {
+            synchronized (s) {
+                s.blockedUntil = Instant.EPOCH;
+            }
+        }
+    }
+
     /** The credential in use: the primary one, or the secondary one after a switch. */
     public String activeCredential() {
         return credentials.active().credential();
