@@ -21,7 +21,7 @@ public final class Mailboxes {
         if (s.mayUse(user.trim())) {
             return user.trim();
         }
-        throw new AuthenticationFailedException("OAM203 Mailbox '" + user.trim() + "' is not allowed for connector resource '"
+        throw new AuthenticationFailedException("OAM232 Mailbox '" + user.trim() + "' is not allowed for connector resource '"
                 + s.name() + "': it may send as " + s.mailbox() + " and the mailboxes listed in "
                 + s.key(Setting.ALLOWED_MAILBOXES));
     }

@@ -32,7 +32,7 @@ public class OAuth2SmtpTransport extends Transport {
     protected boolean protocolConnect(String host, int port, String user, String password) throws MessagingException {
         MailConnector connector = AdapterSessions.connectorOf(session);
         if (connector == null) {
-            throw new MessagingException("OAM201 This Session was not built by the OAuth2 mail connector: look the "
+            throw new MessagingException("OAM230 This Session was not built by the OAuth2 mail connector: look the "
                     + "Session up from the connector resource (its connection factory), not from a plain mail resource");
         }
         String mailbox = Mailboxes.choose(connector.settings(), user);
@@ -68,7 +68,7 @@ public class OAuth2SmtpTransport extends Transport {
                 current.close();
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "OAM202 returning the SMTP connection failed", e);
+            LOG.log(Level.FINE, "OAM231 returning the SMTP connection failed", e);
         } finally {
             super.close();
         }

@@ -265,7 +265,7 @@ class PooledSendTest {
         assertThatThrownBy(() -> Transport.send(message(session, "mallory@example.com", "spoof"),
                 "mallory@example.com", "whatever-password"))
                 .isInstanceOf(AuthenticationFailedException.class)
-                .hasMessageContaining("OAM203")
+                .hasMessageContaining("OAM232")
                 .hasMessageContaining("oauth2mail.pool.allowed-mailboxes")
                 .hasMessageNotContaining("whatever-password");
         assertThat(issuer.tokenRequests()).isZero();
