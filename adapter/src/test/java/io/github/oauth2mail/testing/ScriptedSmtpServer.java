@@ -48,6 +48,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private final List<String> arrivedWithMore = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final List<List<String>> transcripts = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<List<String>> transcript = ThreadLocal.withInitial(CopyOnWriteArrayList::new);
 
     private ScriptedSmtpServer(SSLContext tls, boolean implicitTls) throws IOException {
         this.tls = tls;
@@ -103,8 +105,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return List.copyOf(arrivedWithMore);
     }
 
-    /** Answers commands with this verb ({@code MAIL}, {@code RCPT}, {@code DATA}, or {@code .} for the data end). */
+    /** Answers commands with this verb ({@code MAIL}, {@code RCPT}, {@code DATA}, or {@code .} for the data end); null: default again. */
     public synchronized ScriptedSmtpServer reply(String verb, String reply) {
+        if (reply == null) {
+            replies.remove(verb);
+            return this;
+        }
         replies.put(verb, reply);
         return this;
     }
@@ -142,6 +148,30 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return List.copyOf(messages);
     }
 
+    /** Connections accepted so far. */
+    public int connectionCount() {
+        return sockets.size();
+    }
+
+    /**
+     * One transcript per connection, in accept order: every command line received, {@code AUTH-DECODED <response>}
+     * for each decoded SASL response and {@code MESSAGE <body>} for each message after its final dot.
+     */
+    public List<List<String>> transcripts() {
+        List<List<String>> l = new java.util.ArrayList<>();
+        for (List<String> t : transcripts) {
+            l.add(List.copyOf(t));
+        }
+        return l;
+    }
+
+    /** Closes every client connection (a restart as clients see it), keeps listening. */
+    public void dropConnections() throws IOException {
+        for (Socket s : sockets) {
+            s.close();
+        }
+    }
+
     public boolean receivedVerb(String verb) {
         return received.stream().anyMatch(l -> verb(l).equals(verb));
     }
@@ -161,6 +191,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     private void serve(Socket s) {
+        List<String> log = transcript.get();
+        transcripts.add(log);
         try (Socket socket = s) {
             Conn c = new Conn(socket);
             c.send("220 scripted.test ESMTP ready");
@@ -171,6 +203,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     return;
                 }
                 received.add(line);
+                log.add(line);
                 if (c.hasMore()) {
                     arrivedWithMore.add(line);
                 }
@@ -247,6 +280,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             body.append(l.startsWith(".") ? l.substring(1) : l).append("\r\n");
         }
         messages.add(body.toString());
+        transcript.get().add("MESSAGE " + body);
         if (".".equals(dropOn)) {
             return false;
         }
@@ -278,6 +312,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         }
         String decoded = new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
         authResponses.add(decoded);
+        transcript.get().add("AUTH-DECODED " + decoded);
         Map<String, String> kv = new HashMap<>();
         for (String f : decoded.split("\u0001")) {
             int eq = f.indexOf('=');
