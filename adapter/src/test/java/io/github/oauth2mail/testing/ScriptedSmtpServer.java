@@ -49,6 +49,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final List<String> arrivedWithMore = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final List<List<String>> transcripts = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxOpen = new java.util.concurrent.atomic.AtomicInteger();
     private final ThreadLocal<List<String>> transcript = ThreadLocal.withInitial(CopyOnWriteArrayList::new);
 
     private ScriptedSmtpServer(SSLContext tls, boolean implicitTls) throws IOException {
@@ -165,6 +167,14 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return l;
     }
 
+    /**
+     * The most client connections open at once. A scripted {@code 421} reply closes the connection, and the
+     * connection stops counting before that reply is sent (so a client reconnecting on it is never counted twice).
+     */
+    public int maxConcurrentConnections() {
+        return maxOpen.get();
+    }
+
     /** Closes every client connection (a restart as clients see it), keeps listening. */
     public void dropConnections() throws IOException {
         for (Socket s : sockets) {
@@ -193,6 +203,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private void serve(Socket s) {
         List<String> log = transcript.get();
         transcripts.add(log);
+        maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+        boolean counted = true;
         try (Socket socket = s) {
             Conn c = new Conn(socket);
             c.send("220 scripted.test ESMTP ready");
@@ -224,6 +236,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     scripted = replies.get(verb);
                 }
                 if (scripted != null) {
+                    if (scripted.startsWith("421")) {
+                        counted = false;
+                        open.decrementAndGet();
+                        c.send(scripted);
+                        return;
+                    }
                     c.send(scripted);
                     continue;
                 }
@@ -264,6 +282,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             // the client went away or failed the TLS handshake: nothing to do
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (counted) {
+                open.decrementAndGet();
+            }
         }
     }
 
