@@ -16,6 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -35,8 +39,21 @@ final class JdkHttpSender implements HTTPRequestSender {
     JdkHttpSender(SSLContext ssl, int connectTimeoutMs, int readTimeoutMs) {
         this.client = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofMillis(connectTimeoutMs))
-                .build();
+                .executor(shortLivedThreads()).build();
         this.readTimeout = Duration.ofMillis(readTimeoutMs);
+    }
+
+    /**
+     * HttpClient's default executor keeps idle threads for 60 s and Java 17's HttpClient cannot be closed: these
+     * daemon threads end 1 s after their last task, so nothing lingers after the resource stops.
+     */
+    private static ThreadPoolExecutor shortLivedThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "oauth2mail-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
