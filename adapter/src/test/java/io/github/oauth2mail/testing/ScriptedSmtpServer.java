@@ -37,7 +37,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private volatile boolean offerStartTls;
     private volatile String mechanisms = "XOAUTH2 OAUTHBEARER";
     private volatile boolean pipelining = true;
-    private volatile Set<String> acceptedTokens = Set.of();
+    private volatile java.util.function.Predicate<String> acceptedTokens = t -> false;
+    private volatile boolean recording = true;
+    private volatile java.util.function.Consumer<String> onMessage = m -> { };
     private final Map<String, String> replies = new HashMap<>();
     private volatile String dropOn;
     private volatile String hangOn;
@@ -87,7 +89,24 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     public ScriptedSmtpServer acceptTokens(String... tokens) {
-        acceptedTokens = Set.of(tokens);
+        Set<String> set = Set.of(tokens);
+        acceptedTokens = set::contains;
+        return this;
+    }
+
+    /** Accepts the tokens {@code test} accepts (e.g. only unexpired ones). */
+    public ScriptedSmtpServer acceptTokens(java.util.function.Predicate<String> test) {
+        acceptedTokens = test;
+        return this;
+    }
+
+    /**
+     * Soak mode: records nothing (no lines, transcripts or message bodies, so the server's memory stays flat) and
+     * hands each message body to {@code consumer} instead.
+     */
+    public ScriptedSmtpServer countOnly(java.util.function.Consumer<String> consumer) {
+        recording = false;
+        onMessage = consumer;
         return this;
     }
 
@@ -202,7 +221,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
     private void serve(Socket s) {
         List<String> log = transcript.get();
-        transcripts.add(log);
+        if (recording) {
+            transcripts.add(log);
+        }
         maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
         boolean counted = true;
         try (Socket socket = s) {
@@ -214,9 +235,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                 if (line == null) {
                     return;
                 }
-                received.add(line);
-                log.add(line);
-                if (c.hasMore()) {
+                if (recording) {
+                    received.add(line);
+                    log.add(line);
+                }
+                if (recording && c.hasMore()) {
                     arrivedWithMore.add(line);
                 }
                 if (line.length() + 2 > MAX_LINE) {
@@ -301,8 +324,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             }
             body.append(l.startsWith(".") ? l.substring(1) : l).append("\r\n");
         }
-        messages.add(body.toString());
-        transcript.get().add("MESSAGE " + body);
+        onMessage.accept(body.toString());
+        if (recording) {
+            messages.add(body.toString());
+            transcript.get().add("MESSAGE " + body);
+        }
         if (".".equals(dropOn)) {
             return false;
         }
@@ -330,11 +356,15 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             if (b64 == null) {
                 return;
             }
-            received.add(b64);
+            if (recording) {
+                received.add(b64);
+            }
         }
         String decoded = new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
-        authResponses.add(decoded);
-        transcript.get().add("AUTH-DECODED " + decoded);
+        if (recording) {
+            authResponses.add(decoded);
+            transcript.get().add("AUTH-DECODED " + decoded);
+        }
         Map<String, String> kv = new HashMap<>();
         for (String f : decoded.split("\u0001")) {
             int eq = f.indexOf('=');
@@ -346,7 +376,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         String token = auth.startsWith("Bearer ") ? auth.substring(7) : "";
         boolean wellFormed = mechanism.equals("XOAUTH2") ? decoded.startsWith("user=")
                 : decoded.startsWith("n,a=") && kv.containsKey("host") && kv.containsKey("port");
-        if (wellFormed && acceptedTokens.contains(token)) {
+        if (wellFormed && acceptedTokens.test(token)) {
             c.send("235 2.7.0 Authentication successful");
             return;
         }
@@ -355,7 +385,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         if (ack == null) {
             return;
         }
-        received.add(ack);
+        if (recording) {
+            received.add(ack);
+        }
         c.send("535 5.7.3 Authentication unsuccessful");
     }
 
