@@ -6,6 +6,8 @@ import com.nimbusds.oauth2.sdk.http.ReadOnlyHTTPRequest;
 import com.nimbusds.oauth2.sdk.http.ReadOnlyHTTPResponse;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.Authenticator;
+import java.net.ProxySelector;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,13 +36,23 @@ final class JdkHttpSender implements HTTPRequestSender {
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
     private final HttpClient client;
-    private final Duration readTimeout;
+    private final Duration requestTimeout;
 
     JdkHttpSender(SSLContext ssl, int connectTimeoutMs, int readTimeoutMs) {
-        this.client = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
+        HttpClient.Builder b = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofMillis(connectTimeoutMs))
-                .executor(shortLivedThreads()).build();
-        this.readTimeout = Duration.ofMillis(readTimeoutMs);
+                .executor(shortLivedThreads());
+        // as HttpURLConnection did: the JVM's proxy settings (https.proxyHost, ...) and proxy credentials
+        if (ProxySelector.getDefault() != null) {
+            b.proxy(ProxySelector.getDefault());
+        }
+        if (Authenticator.getDefault() != null) {
+            b.authenticator(Authenticator.getDefault());
+        }
+        this.client = b.build();
+        // HttpClient's request timeout also runs during connect and TLS handshake; HttpURLConnection's read timeout
+        // started after them. Allow both, so a slow handshake does not eat the read timeout.
+        this.requestTimeout = Duration.ofMillis((long) connectTimeoutMs + readTimeoutMs);
     }
 
     /**
@@ -58,7 +70,7 @@ final class JdkHttpSender implements HTTPRequestSender {
 
     @Override
     public ReadOnlyHTTPResponse send(ReadOnlyHTTPRequest request) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(request.getURI()).timeout(readTimeout);
+        HttpRequest.Builder b = HttpRequest.newBuilder(request.getURI()).timeout(requestTimeout);
         for (Map.Entry<String, List<String>> h : request.getHeaderMap().entrySet()) {
             if (!RESTRICTED.contains(h.getKey().toLowerCase(Locale.ROOT))) {
                 for (String v : h.getValue()) {
