@@ -32,6 +32,7 @@ final class OAuth2Endpoint {
     private final int readTimeoutMs;
     private final SSLSocketFactory sslSocketFactory;
     private final SourceContext ctx;
+    private final JdkHttpSender sender;
 
     OAuth2Endpoint(ConnectorSettings settings, String credential) {
         this.uri = settings.tokenEndpoint().orElseThrow();
@@ -39,6 +40,7 @@ final class OAuth2Endpoint {
         this.readTimeoutMs = MsalCalls.millis(settings.readTimeout());
         this.sslSocketFactory = TlsSupport.socketFactory(settings);
         this.ctx = new SourceContext(settings, uri.toString(), credential);
+        this.sender = new JdkHttpSender(TlsSupport.sslContext(settings), connectTimeoutMs, readTimeoutMs);
     }
 
     URI uri() {
@@ -68,7 +70,7 @@ final class OAuth2Endpoint {
         http.setSSLSocketFactory(sslSocketFactory);
         HTTPResponse response;
         try {
-            response = http.send();
+            response = http.send(sender);
         } catch (IOException e) {
             throw TokenErrors.fromIo(ctx, e);
         }

@@ -129,6 +129,10 @@ public final class SmtpConnection implements AutoCloseable {
                     + " is closed", null);
         }
         List<String> rcpts = Envelope.check(recipients, extensions.has("SMTPUTF8"));
+        String headerProblem = MessageHeaders.problem(msg);
+        if (headerProblem != null) {
+            throw SmtpSendException.invalid("OAM217 not sent: " + headerProblem, null);
+        }
         boolean utf8 = !EnvelopeAddress.isAscii(mailbox) || rcpts.stream().anyMatch(a -> !EnvelopeAddress.isAscii(a));
         if (!EnvelopeAddress.isAscii(mailbox) && !extensions.has("SMTPUTF8")) {
             throw SmtpSendException.invalid("OAM216 not sent: the mailbox " + mailbox + " is not ASCII and " + server

@@ -37,7 +37,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private volatile boolean offerStartTls;
     private volatile String mechanisms = "XOAUTH2 OAUTHBEARER";
     private volatile boolean pipelining = true;
-    private volatile Set<String> acceptedTokens = Set.of();
+    private volatile java.util.function.Predicate<String> acceptedTokens = t -> false;
+    private volatile boolean recording = true;
+    private volatile java.util.function.Consumer<String> onMessage = m -> { };
     private final Map<String, String> replies = new HashMap<>();
     private volatile String dropOn;
     private volatile String hangOn;
@@ -48,6 +50,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private final List<String> arrivedWithMore = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final List<List<String>> transcripts = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxOpen = new java.util.concurrent.atomic.AtomicInteger();
+    private final ThreadLocal<List<String>> transcript = ThreadLocal.withInitial(CopyOnWriteArrayList::new);
 
     private ScriptedSmtpServer(SSLContext tls, boolean implicitTls) throws IOException {
         this.tls = tls;
@@ -83,7 +89,24 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     public ScriptedSmtpServer acceptTokens(String... tokens) {
-        acceptedTokens = Set.of(tokens);
+        Set<String> set = Set.of(tokens);
+        acceptedTokens = set::contains;
+        return this;
+    }
+
+    /** Accepts the tokens {@code test} accepts (e.g. only unexpired ones). */
+    public ScriptedSmtpServer acceptTokens(java.util.function.Predicate<String> test) {
+        acceptedTokens = test;
+        return this;
+    }
+
+    /**
+     * Soak mode: records nothing (no lines, transcripts or message bodies, so the server's memory stays flat) and
+     * hands each message body to {@code consumer} instead.
+     */
+    public ScriptedSmtpServer countOnly(java.util.function.Consumer<String> consumer) {
+        recording = false;
+        onMessage = consumer;
         return this;
     }
 
@@ -103,8 +126,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return List.copyOf(arrivedWithMore);
     }
 
-    /** Answers commands with this verb ({@code MAIL}, {@code RCPT}, {@code DATA}, or {@code .} for the data end). */
+    /** Answers commands with this verb ({@code MAIL}, {@code RCPT}, {@code DATA}, or {@code .} for the data end); null: default again. */
     public synchronized ScriptedSmtpServer reply(String verb, String reply) {
+        if (reply == null) {
+            replies.remove(verb);
+            return this;
+        }
         replies.put(verb, reply);
         return this;
     }
@@ -142,6 +169,38 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return List.copyOf(messages);
     }
 
+    /** Connections accepted so far. */
+    public int connectionCount() {
+        return sockets.size();
+    }
+
+    /**
+     * One transcript per connection, in accept order: every command line received, {@code AUTH-DECODED <response>}
+     * for each decoded SASL response and {@code MESSAGE <body>} for each message after its final dot.
+     */
+    public List<List<String>> transcripts() {
+        List<List<String>> l = new java.util.ArrayList<>();
+        for (List<String> t : transcripts) {
+            l.add(List.copyOf(t));
+        }
+        return l;
+    }
+
+    /**
+     * The most client connections open at once. A scripted {@code 421} reply closes the connection, and the
+     * connection stops counting before that reply is sent (so a client reconnecting on it is never counted twice).
+     */
+    public int maxConcurrentConnections() {
+        return maxOpen.get();
+    }
+
+    /** Closes every client connection (a restart as clients see it), keeps listening. */
+    public void dropConnections() throws IOException {
+        for (Socket s : sockets) {
+            s.close();
+        }
+    }
+
     public boolean receivedVerb(String verb) {
         return received.stream().anyMatch(l -> verb(l).equals(verb));
     }
@@ -161,6 +220,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     private void serve(Socket s) {
+        List<String> log = transcript.get();
+        if (recording) {
+            transcripts.add(log);
+        }
+        maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+        boolean counted = true;
         try (Socket socket = s) {
             Conn c = new Conn(socket);
             c.send("220 scripted.test ESMTP ready");
@@ -170,8 +235,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                 if (line == null) {
                     return;
                 }
-                received.add(line);
-                if (c.hasMore()) {
+                if (recording) {
+                    received.add(line);
+                    log.add(line);
+                }
+                if (recording && c.hasMore()) {
                     arrivedWithMore.add(line);
                 }
                 if (line.length() + 2 > MAX_LINE) {
@@ -191,6 +259,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     scripted = replies.get(verb);
                 }
                 if (scripted != null) {
+                    if (scripted.startsWith("421")) {
+                        counted = false;
+                        open.decrementAndGet();
+                        c.send(scripted);
+                        return;
+                    }
                     c.send(scripted);
                     continue;
                 }
@@ -231,6 +305,10 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             // the client went away or failed the TLS handshake: nothing to do
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (counted) {
+                open.decrementAndGet();
+            }
         }
     }
 
@@ -246,7 +324,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             }
             body.append(l.startsWith(".") ? l.substring(1) : l).append("\r\n");
         }
-        messages.add(body.toString());
+        onMessage.accept(body.toString());
+        if (recording) {
+            messages.add(body.toString());
+            transcript.get().add("MESSAGE " + body);
+        }
         if (".".equals(dropOn)) {
             return false;
         }
@@ -274,10 +356,15 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             if (b64 == null) {
                 return;
             }
-            received.add(b64);
+            if (recording) {
+                received.add(b64);
+            }
         }
         String decoded = new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
-        authResponses.add(decoded);
+        if (recording) {
+            authResponses.add(decoded);
+            transcript.get().add("AUTH-DECODED " + decoded);
+        }
         Map<String, String> kv = new HashMap<>();
         for (String f : decoded.split("\u0001")) {
             int eq = f.indexOf('=');
@@ -289,7 +376,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         String token = auth.startsWith("Bearer ") ? auth.substring(7) : "";
         boolean wellFormed = mechanism.equals("XOAUTH2") ? decoded.startsWith("user=")
                 : decoded.startsWith("n,a=") && kv.containsKey("host") && kv.containsKey("port");
-        if (wellFormed && acceptedTokens.contains(token)) {
+        if (wellFormed && acceptedTokens.test(token)) {
             c.send("235 2.7.0 Authentication successful");
             return;
         }
@@ -298,7 +385,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         if (ack == null) {
             return;
         }
-        received.add(ack);
+        if (recording) {
+            received.add(ack);
+        }
         c.send("535 5.7.3 Authentication unsuccessful");
     }
 

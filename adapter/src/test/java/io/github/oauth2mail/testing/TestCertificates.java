@@ -96,6 +96,29 @@ public final class TestCertificates {
         }
     }
 
+    /** A PKCS#12 trust store ({@link #PASSWORD}) at {@code file} trusting the server certificates of all of {@code certs}. */
+    public static Path combinedTrustStore(Path file, TestCertificates... certs) {
+        try {
+            KeyStore combined = KeyStore.getInstance("PKCS12");
+            combined.load(null, null);
+            int n = 0;
+            for (TestCertificates c : certs) {
+                try (InputStream in = Files.newInputStream(c.trustStore())) {
+                    KeyStore ks = KeyStore.getInstance("PKCS12");
+                    ks.load(in, PASSWORD.toCharArray());
+                    combined.setCertificateEntry("server" + n++, ks.getCertificate("server"));
+                }
+            }
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (java.io.OutputStream out = Files.newOutputStream(file)) {
+                combined.store(out, PASSWORD.toCharArray());
+            }
+            return file;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void keytool(String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());

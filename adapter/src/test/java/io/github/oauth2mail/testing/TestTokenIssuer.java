@@ -125,6 +125,31 @@ public final class TestTokenIssuer implements AutoCloseable {
                 .withTransformers("response-template"));
     }
 
+    /**
+     * Every request gets a new random token that carries its own expiry: {@code at-<random>-exp<epoch ms>}, so a test
+     * server can refuse expired tokens ({@link #expiryOf}).
+     */
+    public TestTokenIssuer stubExpiringTokens(long expiresIn) {
+        return stub(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn
+                        + ",\"access_token\":\"at-{{randomValue length=24 type='ALPHANUMERIC'}}-exp{{now offset='"
+                        + expiresIn + " seconds' format='epoch'}}\"}")
+                .withTransformers("response-template"));
+    }
+
+    /** The expiry a {@link #stubExpiringTokens} token carries, or null for other tokens. */
+    public static java.time.Instant expiryOf(String token) {
+        int i = token.lastIndexOf("-exp");
+        if (!token.startsWith("at-") || i < 0) {
+            return null;
+        }
+        try {
+            return java.time.Instant.ofEpochMilli(Long.parseLong(token.substring(i + 4)));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** Every request gets {@code token} valid for {@code expiresIn} seconds. */
     public TestTokenIssuer stubToken(String token, long expiresIn) {
         return stubJson(200, "{\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn + ",\"access_token\":\"" + token + "\"}");

@@ -1,0 +1,106 @@
+package io.github.oauth2mail.token;
+
+import com.nimbusds.oauth2.sdk.http.HTTPRequestSender;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.http.ReadOnlyHTTPRequest;
+import com.nimbusds.oauth2.sdk.http.ReadOnlyHTTPResponse;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.Authenticator;
+import java.net.ProxySelector;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Sends the generic source's token requests with {@link HttpClient} instead of {@code HttpURLConnection}, whose
+ * {@code sun.net.www.protocol.http.HttpURLConnection} logger writes every request header at FINE: with
+ * {@code client_secret_basic} that is the client secret (base64 in {@code Authorization: Basic}). HttpClient logs
+ * headers only when a system property asks for it. HTTP/1.1, no redirects, host name checked, finite timeouts.
+ */
+final class JdkHttpSender implements HTTPRequestSender {
+
+    /** Headers HttpClient sets itself and refuses from callers. */
+    private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
+
+    private final HttpClient client;
+    private final Duration requestTimeout;
+
+    JdkHttpSender(SSLContext ssl, int connectTimeoutMs, int readTimeoutMs) {
+        HttpClient.Builder b = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofMillis(connectTimeoutMs))
+                .executor(shortLivedThreads());
+        // as HttpURLConnection did: the JVM's proxy settings (https.proxyHost, ...) and proxy credentials
+        if (ProxySelector.getDefault() != null) {
+            b.proxy(ProxySelector.getDefault());
+        }
+        if (Authenticator.getDefault() != null) {
+            b.authenticator(Authenticator.getDefault());
+        }
+        this.client = b.build();
+        // HttpClient's request timeout also runs during connect and TLS handshake; HttpURLConnection's read timeout
+        // started after them. Allow both, so a slow handshake does not eat the read timeout.
+        this.requestTimeout = Duration.ofMillis((long) connectTimeoutMs + readTimeoutMs);
+    }
+
+    /**
+     * HttpClient's default executor keeps idle threads for 60 s and Java 17's HttpClient cannot be closed: these
+     * daemon threads end 1 s after their last task, so nothing lingers after the resource stops.
+     */
+    private static ThreadPoolExecutor shortLivedThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "oauth2mail-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public ReadOnlyHTTPResponse send(ReadOnlyHTTPRequest request) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(request.getURI()).timeout(requestTimeout);
+        for (Map.Entry<String, List<String>> h : request.getHeaderMap().entrySet()) {
+            if (!RESTRICTED.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+                for (String v : h.getValue()) {
+                    b.header(h.getKey(), v);
+                }
+            }
+        }
+        String body = request.getBody();
+        b.method(request.getMethod().name(), body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r;
+        try {
+            r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            SocketTimeoutException t = new SocketTimeoutException(e.getMessage());
+            t.initCause(e);
+            throw t;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            InterruptedIOException i = new InterruptedIOException("interrupted while waiting for the token endpoint");
+            i.initCause(e);
+            throw i;
+        }
+        HTTPResponse out = new HTTPResponse(r.statusCode());
+        r.headers().map().forEach((name, values) -> {
+            if (!name.startsWith(":")) {
+                out.setHeader(name, values.toArray(new String[0]));
+            }
+        });
+        out.setBody(r.body());
+        return out;
+    }
+}
