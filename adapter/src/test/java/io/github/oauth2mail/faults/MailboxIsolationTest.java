@@ -91,7 +91,7 @@ class MailboxIsolationTest extends FaultTestSupport {
         assertThatThrownBy(() -> Transport.send(message(session, "mallory@example.com", "spoof"),
                 "mallory@example.com", "some-password"))
                 .isInstanceOf(AuthenticationFailedException.class)
-                .hasMessageContaining("OAM203")
+                .hasMessageContaining("OAM232")
                 .hasMessageContaining("mallory@example.com")
                 .hasMessageContaining("oauth2mail.notallowed.allowed-mailboxes")
                 .hasMessageNotContaining("some-password");
