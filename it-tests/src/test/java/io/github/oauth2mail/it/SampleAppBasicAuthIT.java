@@ -1,0 +1,113 @@
+package io.github.oauth2mail.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.oauth2mail.it.support.Layout;
+import io.github.oauth2mail.it.support.MailServer;
+import io.github.oauth2mail.it.support.PayaraMicro;
+import io.github.oauth2mail.it.support.SampleAppClient;
+import io.github.oauth2mail.it.support.SampleAppClient.Reply;
+import io.github.oauth2mail.it.support.TestCertificates;
+import jakarta.mail.Message;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The baseline: the unchanged sample WAR on Payara Micro with a plain Payara mail resource (basic auth over SMTPS /
+ * IMAPS to GreenMail, whose self-signed certificate the Payara JVM trusts through javax.net.ssl.trustStore). This is
+ * the app a migration team has today; the connector tests run the same WAR against the connector.
+ */
+class SampleAppBasicAuthIT {
+
+    private static final String MAILBOX = "app@example.com";
+    private static final String PASSWORD = "basic-password-1";
+
+    private static MailServer mail;
+    private static PayaraMicro payara;
+    private static SampleAppClient app;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path work = Layout.work("basic-auth");
+        TestCertificates certs = TestCertificates.in(work.resolve("certs"), "localhost", "127.0.0.1");
+        mail = MailServer.start(certs, MAILBOX, PASSWORD);
+        payara = PayaraMicro.builder(work)
+                .postBootCommandFile(Layout.payaraConfig().resolve("post-boot-basic-auth.asadmin"))
+                .deploy(Layout.sampleWar())
+                .env("MAIL_HOST", MailServer.HOST)
+                .env("MAIL_SMTPS_PORT", String.valueOf(mail.smtpsPort()))
+                .env("MAIL_IMAPS_PORT", String.valueOf(mail.imapsPort()))
+                .env("MAIL_USER", MAILBOX)
+                .env("MAIL_PASSWORD", PASSWORD)
+                .systemProperty("javax.net.ssl.trustStore", certs.trustStore().toString())
+                .systemProperty("javax.net.ssl.trustStorePassword", TestCertificates.PASSWORD)
+                .systemProperty("javax.net.ssl.trustStoreType", "PKCS12")
+                .start();
+        System.out.println("Payara Micro ready in " + payara.startupMillis() + " ms (basic auth)");
+        app = new SampleAppClient(payara.sampleApp());
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (payara != null) {
+                payara.close();
+            }
+        } finally {
+            if (mail != null) {
+                mail.close();
+            }
+        }
+    }
+
+    @Test
+    void send_plainMailResource_deliversWithSubjectRecipientAndSender() throws Exception {
+        Reply reply = app.send("someone@example.org", "basic hello", "sent with a password");
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        List<MimeMessage> received = mail.received().stream().filter(m -> subjectIs(m, "basic hello")).toList();
+        assertThat(received).hasSize(1);
+        MimeMessage message = received.get(0);
+        assertThat(message.getRecipients(Message.RecipientType.TO))
+                .containsExactly(new InternetAddress("someone@example.org"));
+        assertThat(message.getFrom()).containsExactly(new InternetAddress(MAILBOX));
+        assertThat(reply.body().trim()).isEqualTo(message.getMessageID());
+    }
+
+    static boolean subjectIs(MimeMessage message, String subject) {
+        try {
+            return subject.equals(message.getSubject());
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void inbox_plainMailResource_listsSubjectsOfTheMailbox() {
+        Reply sent = app.send(MAILBOX, "note to self", "read me back over IMAPS");
+        assertThat(sent.status()).as(sent.body()).isEqualTo(200);
+
+        Reply inbox = app.inbox();
+
+        assertThat(inbox.status()).as(inbox.body()).isEqualTo(200);
+        assertThat(inbox.body().lines()).contains("note to self");
+    }
+
+    @Test
+    void send_wrongPassword_answersBadGatewayWithTheServerReply() {
+        mail.setPassword("changed-by-admin");
+        try {
+            Reply reply = app.send("someone@example.org", "must fail", "the password no longer works");
+
+            assertThat(reply.status()).isEqualTo(502);
+            assertThat(reply.body()).contains("AuthenticationFailedException").contains("535");
+        } finally {
+            mail.setPassword(PASSWORD);
+        }
+    }
+}

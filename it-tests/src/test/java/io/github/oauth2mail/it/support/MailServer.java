@@ -1,0 +1,78 @@
+package io.github.oauth2mail.it.support;
+
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.internet.MimeMessage;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * GreenMail in this JVM with SMTPS and IMAPS (implicit TLS, GreenMail has no STARTTLS) on free ports of
+ * {@code 127.0.0.1}, presenting the test certificate, and one mailbox that logs in with its address. GreenMail's
+ * XOAUTH2 accepts a token equal to the user's password, so {@link #setPassword} is how a token becomes valid.
+ */
+public final class MailServer implements AutoCloseable {
+
+    public static final String HOST = "127.0.0.1";
+
+    private final GreenMail greenMail;
+    private final String mailbox;
+
+    private MailServer(GreenMail greenMail, String mailbox) {
+        this.greenMail = greenMail;
+        this.mailbox = mailbox;
+    }
+
+    /**
+     * Starts GreenMail. Its TLS key store comes from system properties that GreenMail reads when it creates its
+     * server sockets, so they are set here, before the start.
+     */
+    public static MailServer start(TestCertificates certificates, String mailbox, String password) {
+        System.setProperty("greenmail.tls.keystore.file", certificates.serverKeyStore().toString());
+        System.setProperty("greenmail.tls.keystore.password", TestCertificates.PASSWORD);
+        ServerSetup[] setups = {
+            new ServerSetup(0, HOST, ServerSetup.PROTOCOL_SMTPS).dynamicPort(),
+            new ServerSetup(0, HOST, ServerSetup.PROTOCOL_IMAPS).dynamicPort(),
+        };
+        GreenMail greenMail = new GreenMail(setups);
+        greenMail.start();
+        greenMail.setUser(mailbox, mailbox, password);
+        return new MailServer(greenMail, mailbox);
+    }
+
+    public String mailbox() {
+        return mailbox;
+    }
+
+    public int smtpsPort() {
+        return greenMail.getSmtps().getPort();
+    }
+
+    public int imapsPort() {
+        return greenMail.getImaps().getPort();
+    }
+
+    /** The password GreenMail accepts for the mailbox (PLAIN/LOGIN) and the token it accepts (XOAUTH2). */
+    public void setPassword(String password) {
+        user().setPassword(password);
+    }
+
+    public String password() {
+        return user().getPassword();
+    }
+
+    private GreenMailUser user() {
+        return greenMail.getUserManager().getUserByEmail(mailbox);
+    }
+
+    /** Every message GreenMail has accepted, in order. */
+    public List<MimeMessage> received() {
+        return Arrays.asList(greenMail.getReceivedMessages());
+    }
+
+    @Override
+    public void close() {
+        greenMail.stop();
+    }
+}

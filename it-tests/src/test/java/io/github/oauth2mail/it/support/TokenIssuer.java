@@ -1,0 +1,189 @@
+package io.github.oauth2mail.it.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.List;
+
+/**
+ * A local HTTPS OAuth2 token endpoint for the {@code client_credentials} grant (client authentication with HTTP basic,
+ * as the connector's generic source sends it). Every token it issues is handed to a listener (tests and the demo set
+ * the GreenMail mailbox password to it, so only the newest token is accepted by the mail server) and every request is
+ * counted. {@link #revoke()} makes the current token worthless at once, as an admin revoking a grant would.
+ *
+ * <p>Answers: 200 {@code {"access_token":..,"token_type":"Bearer","expires_in":N}}; 401 {@code invalid_client} for a
+ * wrong client id or secret; 400 {@code unsupported_grant_type} / {@code invalid_request} otherwise.
+ */
+public final class TokenIssuer implements AutoCloseable {
+
+    public static final String PATH = "/oauth2/token";
+
+    private final HttpsServer server;
+    private final ExecutorService executor;
+    private final String clientId;
+    private final String clientSecret;
+    private final Consumer<String> onIssue;
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger issued = new AtomicInteger();
+    private final AtomicLong lifetimeSeconds;
+    private final List<String> scopes = new CopyOnWriteArrayList<>();
+    private volatile String currentToken;
+
+    private TokenIssuer(HttpsServer server, ExecutorService executor, String clientId, String clientSecret,
+            long lifetimeSeconds, Consumer<String> onIssue) {
+        this.server = server;
+        this.executor = executor;
+        this.clientId = clientId;
+        this.clientSecret = clientSecret;
+        this.lifetimeSeconds = new AtomicLong(lifetimeSeconds);
+        this.onIssue = onIssue;
+    }
+
+    /** Starts the issuer on a free port of 127.0.0.1 with the test certificate. */
+    public static TokenIssuer start(TestCertificates certificates, String clientId, String clientSecret,
+            long lifetimeSeconds, Consumer<String> onIssue) throws IOException {
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(MailServer.HOST, 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(certificates.serverContext()));
+        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "token-issuer");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        TokenIssuer issuer = new TokenIssuer(server, executor, clientId, clientSecret, lifetimeSeconds, onIssue);
+        server.createContext(PATH, issuer::handle);
+        server.start();
+        return issuer;
+    }
+
+    public URI endpoint() {
+        return URI.create("https://" + MailServer.HOST + ":" + server.getAddress().getPort() + PATH);
+    }
+
+    /** Every request that reached the endpoint, good or bad. */
+    public int requestCount() {
+        return requests.get();
+    }
+
+    /** Tokens handed out. */
+    public int issuedCount() {
+        return issued.get();
+    }
+
+    /** The scope parameter of every request, in order. */
+    public List<String> scopes() {
+        return List.copyOf(scopes);
+    }
+
+    /** The {@code expires_in} of tokens issued from now on. */
+    public void lifetimeSeconds(long seconds) {
+        lifetimeSeconds.set(seconds);
+    }
+
+    /** The newest token, or null before the first one (for tests that look for it where it must not be). */
+    public String currentToken() {
+        return currentToken;
+    }
+
+    /** Revokes the current token: the mail server stops accepting it at once; the next request gets a new one. */
+    public void revoke() {
+        String unusable = "revoked-" + randomText();
+        currentToken = null;
+        onIssue.accept(unusable);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            requests.incrementAndGet();
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                respond(exchange, 405, "{\"error\":\"invalid_request\",\"error_description\":\"POST only\"}");
+                return;
+            }
+            Map<String, String> form = parseForm(new String(exchange.getRequestBody().readAllBytes(),
+                    StandardCharsets.UTF_8));
+            scopes.add(String.valueOf(form.get("scope")));
+            if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"test-issuer\"");
+                respond(exchange, 401, "{\"error\":\"invalid_client\",\"error_description\":\"client authentication failed\"}");
+                return;
+            }
+            if (!"client_credentials".equals(form.get("grant_type"))) {
+                respond(exchange, 400, "{\"error\":\"unsupported_grant_type\"}");
+                return;
+            }
+            String token = "at-" + issued.incrementAndGet() + "-" + randomText();
+            onIssue.accept(token);
+            currentToken = token;
+            respond(exchange, 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":"
+                    + lifetimeSeconds.get() + "}");
+        }
+    }
+
+    private boolean authorized(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            return false;
+        }
+        // RFC 6749 2.3.1: id and secret are form-urlencoded before the basic encoding
+        String id = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
+        String secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+        return clientId.equals(id) && clientSecret.equals(secret);
+    }
+
+    private static Map<String, String> parseForm(String body) {
+        Map<String, String> form = new HashMap<>();
+        for (String pair : body.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            form.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+        }
+        return form;
+    }
+
+    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json;charset=UTF-8");
+        exchange.getResponseHeaders().add("Cache-Control", "no-store");
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private String randomText() {
+        byte[] bytes = new byte[18];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
