@@ -44,6 +44,7 @@ public final class TokenIssuer implements AutoCloseable {
     private final AtomicInteger issued = new AtomicInteger();
     private final AtomicLong lifetimeSeconds;
     private final List<String> scopes = new CopyOnWriteArrayList<>();
+    private final List<String> tokens = new CopyOnWriteArrayList<>();
     private volatile String currentToken;
 
     private TokenIssuer(HttpsServer server, ExecutorService executor, String clientId, String clientSecret,
@@ -92,6 +93,11 @@ public final class TokenIssuer implements AutoCloseable {
         return List.copyOf(scopes);
     }
 
+    /** Every token handed out, oldest first (tests look for them where they must never appear: the server log). */
+    public List<String> issuedTokens() {
+        return List.copyOf(tokens);
+    }
+
     /** The {@code expires_in} of tokens issued from now on. */
     public void lifetimeSeconds(long seconds) {
         lifetimeSeconds.set(seconds);
@@ -129,6 +135,7 @@ public final class TokenIssuer implements AutoCloseable {
                 return;
             }
             String token = "at-" + issued.incrementAndGet() + "-" + randomText();
+            tokens.add(token);
             onIssue.accept(token);
             currentToken = token;
             respond(exchange, 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":"
