@@ -2,16 +2,13 @@ package io.github.oauth2mail.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.oauth2mail.it.support.Layout;
+import io.github.oauth2mail.it.support.BasicAuthFixture;
 import io.github.oauth2mail.it.support.MailServer;
-import io.github.oauth2mail.it.support.PayaraMicro;
 import io.github.oauth2mail.it.support.SampleAppClient;
 import io.github.oauth2mail.it.support.SampleAppClient.Reply;
-import io.github.oauth2mail.it.support.TestCertificates;
 import jakarta.mail.Message;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,44 +21,25 @@ import org.junit.jupiter.api.Test;
  */
 class SampleAppBasicAuthIT {
 
-    private static final String MAILBOX = "app@example.com";
-    private static final String PASSWORD = "basic-password-1";
+    private static final String MAILBOX = BasicAuthFixture.MAILBOX;
+    private static final String PASSWORD = BasicAuthFixture.PASSWORD;
 
+    private static BasicAuthFixture fixture;
     private static MailServer mail;
-    private static PayaraMicro payara;
     private static SampleAppClient app;
 
     @BeforeAll
     static void start() throws Exception {
-        Path work = Layout.work("basic-auth");
-        TestCertificates certs = TestCertificates.in(work.resolve("certs"), "localhost", "127.0.0.1");
-        mail = MailServer.start(certs, MAILBOX, PASSWORD);
-        payara = PayaraMicro.builder(work)
-                .postBootCommandFile(Layout.payaraConfig().resolve("post-boot-basic-auth.asadmin"))
-                .deploy(Layout.sampleWar())
-                .env("MAIL_HOST", MailServer.HOST)
-                .env("MAIL_SMTPS_PORT", String.valueOf(mail.smtpsPort()))
-                .env("MAIL_IMAPS_PORT", String.valueOf(mail.imapsPort()))
-                .env("MAIL_USER", MAILBOX)
-                .env("MAIL_PASSWORD", PASSWORD)
-                .systemProperty("javax.net.ssl.trustStore", certs.trustStore().toString())
-                .systemProperty("javax.net.ssl.trustStorePassword", TestCertificates.PASSWORD)
-                .systemProperty("javax.net.ssl.trustStoreType", "PKCS12")
-                .start();
-        System.out.println("Payara Micro ready in " + payara.startupMillis() + " ms (basic auth)");
-        app = new SampleAppClient(payara.sampleApp());
+        fixture = BasicAuthFixture.start("basic-auth", 0, null);
+        System.out.println("Payara Micro ready in " + fixture.payara().startupMillis() + " ms (basic auth)");
+        mail = fixture.mail();
+        app = fixture.app();
     }
 
     @AfterAll
     static void stop() {
-        try {
-            if (payara != null) {
-                payara.close();
-            }
-        } finally {
-            if (mail != null) {
-                mail.close();
-            }
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

@@ -82,6 +82,8 @@ public final class ConnectorFixture implements AutoCloseable {
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private long tokenLifetimeSeconds = 3600;
         private Consumer<String> echo;
+        private Consumer<String> onIssue = token -> { };
+        private int httpPort;
 
         private Builder(String name) {
             this.name = name;
@@ -98,6 +100,18 @@ public final class ConnectorFixture implements AutoCloseable {
             return this;
         }
 
+        /** Payara's HTTP port; 0 (the default) picks a free one. */
+        public Builder httpPort(int value) {
+            this.httpPort = value;
+            return this;
+        }
+
+        /** Also told about every token the issuer hands out, after GreenMail has accepted it (the demo prints it). */
+        public Builder onTokenIssued(Consumer<String> value) {
+            this.onIssue = value;
+            return this;
+        }
+
         public Builder echo(Consumer<String> value) {
             this.echo = value;
             return this;
@@ -111,7 +125,9 @@ public final class ConnectorFixture implements AutoCloseable {
             MailServer mail = MailServer.start(certs, MAILBOX, "not-a-token-yet-" + System.nanoTime());
             TokenIssuer issuer = null;
             try {
-                issuer = TokenIssuer.start(certs, CLIENT_ID, CLIENT_SECRET, tokenLifetimeSeconds, mail::setPassword);
+                Consumer<String> accept = mail::setPassword;
+                issuer = TokenIssuer.start(certs, CLIENT_ID, CLIENT_SECRET, tokenLifetimeSeconds,
+                        accept.andThen(onIssue));
                 Map<String, String> env = new LinkedHashMap<>();
                 env.put("OAUTH2MAIL_RAR", Layout.adapterRar().toString());
                 env.put("OAUTH2MAIL_DEMO_TOKEN_ENDPOINT", issuer.endpoint().toString());
@@ -133,6 +149,7 @@ public final class ConnectorFixture implements AutoCloseable {
                 PayaraMicro.Builder payara = PayaraMicro.builder(work)
                         .postBootCommandFile(Layout.payaraConfig().resolve("post-boot-connector.asadmin"))
                         .deploy(Layout.sampleWar())
+                        .httpPort(httpPort)
                         .echo(echo);
                 env.forEach(payara::env);
                 return new ConnectorFixture(mail, issuer, payara.start());
