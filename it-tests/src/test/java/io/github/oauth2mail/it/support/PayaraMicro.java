@@ -40,6 +40,7 @@ public final class PayaraMicro implements AutoCloseable {
     private final StringBuffer output = new StringBuffer();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Thread pump;
+    private final Thread killOnExit;
     private final long startNanos;
     private volatile long readyMillis = -1;
 
@@ -53,6 +54,12 @@ public final class PayaraMicro implements AutoCloseable {
         this.pump = new Thread(() -> pump(echo), "payara-output");
         this.pump.setDaemon(true);
         this.pump.start();
+        // if the test JVM or the demo ends without close() (killed, System.exit), Payara must not outlive it
+        this.killOnExit = new Thread(() -> {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }, "payara-kill-on-exit");
+        Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     public static Builder builder(Path workDir) {
@@ -136,6 +143,11 @@ public final class PayaraMicro implements AutoCloseable {
     /** Stops Payara (SIGTERM, then kill after a bounded wait), every process it started, and deletes its temp folder. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // close() runs from a shutdown hook (the demo on Ctrl-C): the kill hook runs as well, harmlessly
+        }
         List<ProcessHandle> descendants = process.descendants().toList();
         process.destroy();
         try {
