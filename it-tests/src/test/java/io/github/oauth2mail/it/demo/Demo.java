@@ -48,7 +48,8 @@ public final class Demo {
                     + Layout.adapterRar());
         }
         say("starting GreenMail, " + (connector ? "the token issuer, " : "") + "Payara Micro ("
-                + (connector ? "OAuth2 connector" : "plain basic-auth mail resource: the connector .rar is not built yet")
+                + (connector ? "OAuth2 connector"
+                        : "plain basic-auth mail resource: the connector .rar is not built yet")
                 + ") ...");
         Running running = connector ? startConnector(port) : startBasic(port);
         Thread hook = new Thread(() -> {

@@ -25,7 +25,7 @@ public final class BasicAuthFixture implements AutoCloseable {
     /** Starts both; {@code httpPort} 0 picks a free port. */
     public static BasicAuthFixture start(String name, int httpPort, Consumer<String> echo) throws IOException {
         Path work = Layout.work(name);
-        TestCertificates certs = TestCertificates.in(work.resolve("certs"), "localhost", "127.0.0.1");
+        TestCertificates certs = Layout.certificates();
         MailServer mail = MailServer.start(certs, MAILBOX, PASSWORD);
         try {
             PayaraMicro payara = PayaraMicro.builder(work)

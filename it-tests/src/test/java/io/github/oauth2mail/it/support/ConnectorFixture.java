@@ -119,8 +119,8 @@ public final class ConnectorFixture implements AutoCloseable {
 
         public ConnectorFixture start() throws IOException {
             Path work = Layout.work(name);
-            TestCertificates certs = TestCertificates.in(work.resolve("certs"), "localhost", "127.0.0.1");
-            Path trustStore = withPassword(certs.trustStore(), work.resolve("certs/connector-trust.p12"));
+            TestCertificates certs = Layout.certificates();
+            Path trustStore = withPassword(certs.trustStore(), work.resolve("connector-trust.p12"));
             // no token issued yet: nothing the connector could send is accepted
             MailServer mail = MailServer.start(certs, MAILBOX, "not-a-token-yet-" + System.nanoTime());
             TokenIssuer issuer = null;

@@ -36,6 +36,14 @@ public final class Layout {
         return dir;
     }
 
+    /**
+     * The one test certificate of this JVM: GreenMail keeps the first TLS key store it loads for the life of the JVM
+     * (a static holder in its socket factory), so every GreenMail, token issuer and trust store of a run shares it.
+     */
+    public static TestCertificates certificates() {
+        return TestCertificates.in(work("tls"), "localhost", "127.0.0.1");
+    }
+
     public static Path payaraMicroJar() {
         return dist().resolve("payara-micro.jar");
     }

@@ -29,7 +29,14 @@ public final class MailServer implements AutoCloseable {
      * server sockets, so they are set here, before the start.
      */
     public static MailServer start(TestCertificates certificates, String mailbox, String password) {
-        System.setProperty("greenmail.tls.keystore.file", certificates.serverKeyStore().toString());
+        String keyStore = certificates.serverKeyStore().toString();
+        String loaded = System.getProperty("greenmail.tls.keystore.file");
+        if (loaded != null && !loaded.equals(keyStore)) {
+            // GreenMail caches its TLS socket factory statically: a second key store would be silently ignored
+            throw new IllegalStateException("GreenMail in this JVM already uses " + loaded
+                    + "; use Layout.certificates()");
+        }
+        System.setProperty("greenmail.tls.keystore.file", keyStore);
         System.setProperty("greenmail.tls.keystore.password", TestCertificates.PASSWORD);
         ServerSetup[] setups = {
             new ServerSetup(0, HOST, ServerSetup.PROTOCOL_SMTPS).dynamicPort(),

@@ -140,7 +140,7 @@ public final class PayaraMicro implements AutoCloseable {
         return all.length() <= 6000 ? all : "..." + all.substring(all.length() - 6000);
     }
 
-    /** Stops Payara (SIGTERM, then kill after a bounded wait), every process it started, and deletes its temp folder. */
+    /** Stops Payara (SIGTERM, then kill after a bounded wait) and every process it started; deletes its temp folder. */
     @Override
     public void close() {
         try {
@@ -255,7 +255,7 @@ public final class PayaraMicro implements AutoCloseable {
             return this;
         }
 
-        /** Starts Payara Micro and returns once it is ready; on failure the process is gone and the log is in the message. */
+        /** Starts Payara Micro, returns once it is ready; on failure the process is gone, the log in the message. */
         public PayaraMicro start() throws IOException {
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException(jar + " is missing: run `mvn -pl it-tests -am package` first");

@@ -127,7 +127,8 @@ public final class TokenIssuer implements AutoCloseable {
             scopes.add(String.valueOf(form.get("scope")));
             if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"test-issuer\"");
-                respond(exchange, 401, "{\"error\":\"invalid_client\",\"error_description\":\"client authentication failed\"}");
+                respond(exchange, 401,
+                        "{\"error\":\"invalid_client\",\"error_description\":\"client authentication failed\"}");
                 return;
             }
             if (!"client_credentials".equals(form.get("grant_type"))) {
