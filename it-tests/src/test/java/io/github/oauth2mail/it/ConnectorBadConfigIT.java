@@ -33,6 +33,7 @@ class ConnectorBadConfigIT {
 
             assertThat(reply.status()).as(reply.body()).isGreaterThanOrEqualTo(500);
             assertThat(fixture.mail().received()).isEmpty();
+            assertThat(fixture.mail().smtpLogins()).isEmpty();
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(fixture.payara().log()).contains("oauth2mail.demo.mailbox"));
             assertNoSecretIn(fixture.payara().log(), ConnectorFixture.CLIENT_SECRET);
@@ -51,6 +52,7 @@ class ConnectorBadConfigIT {
 
             assertThat(reply.status()).as(reply.body()).isGreaterThanOrEqualTo(500);
             assertThat(fixture.mail().received()).isEmpty();
+            assertThat(fixture.mail().smtpLogins()).isEmpty();
             assertThat(fixture.issuer().requestCount()).isPositive();
             assertThat(fixture.issuer().issuedCount()).isZero();
             // the identity provider's error code and the client id tell the admin what to fix

@@ -68,6 +68,8 @@ class ConnectorSendIT {
                 .containsExactly(new InternetAddress("someone@example.org"));
         assertThat(message.getFrom()).containsExactly(new InternetAddress(ConnectorFixture.MAILBOX));
         assertThat(reply.body().trim()).isEqualTo(message.getMessageID());
+        assertThat(fixture.mail().smtpLogins()).as("how GreenMail saw the mail transaction authenticated")
+                .containsExactly("XOAUTH2 " + ConnectorFixture.MAILBOX);
         assertThat(fixture.issuer().requestCount()).isEqualTo(1);
         assertThat(fixture.issuer().scopes()).containsExactly(ConnectorFixture.SCOPE);
     }
@@ -109,6 +111,7 @@ class ConnectorSendIT {
         }
         assertThat(fixture.issuer().issuedCount() - issuedBefore)
                 .as("one fresh token for all callers (single flight)").isEqualTo(1);
+        assertThat(fixture.mail().smtpLogins()).containsOnly("XOAUTH2 " + ConnectorFixture.MAILBOX);
     }
 
     @Test
@@ -143,6 +146,7 @@ class ConnectorSendIT {
         // one fetched after the revocation, and far fewer than one per operation
         assertThat(issued).isBetween(4, 2 * 4 + 2);
         assertThat(issued).isLessThan(subjects.size());
+        assertThat(fixture.mail().smtpLogins()).containsOnly("XOAUTH2 " + ConnectorFixture.MAILBOX);
     }
 
     @Test

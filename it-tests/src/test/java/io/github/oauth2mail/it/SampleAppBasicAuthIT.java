@@ -55,6 +55,8 @@ class SampleAppBasicAuthIT {
                 .containsExactly(new InternetAddress("someone@example.org"));
         assertThat(message.getFrom()).containsExactly(new InternetAddress(MAILBOX));
         assertThat(reply.body().trim()).isEqualTo(message.getMessageID());
+        assertThat(mail.smtpLogins()).as("how GreenMail saw each mail transaction authenticated")
+                .isNotEmpty().allMatch(login -> login.matches("(LOGIN|PLAIN) " + MAILBOX));
     }
 
     static boolean subjectIs(MimeMessage message, String subject) {

@@ -97,12 +97,14 @@ public final class Demo {
                 .start();
         holder[0] = fixture;
         say("token issuer: " + fixture.issuer().endpoint() + " (client id " + ConnectorFixture.CLIENT_ID + ")");
-        return new Running(fixture.payara(), fixture.mail(), ConnectorFixture.MAILBOX, fixture::close);
+        return new Running(fixture.payara(), fixture.mail(), ConnectorFixture.MAILBOX,
+                "XOAUTH2 " + ConnectorFixture.MAILBOX, fixture::close);
     }
 
     private static Running startBasic(int port) throws Exception {
         BasicAuthFixture fixture = BasicAuthFixture.start("demo-basic", port, null);
-        return new Running(fixture.payara(), fixture.mail(), BasicAuthFixture.MAILBOX, fixture::close);
+        return new Running(fixture.payara(), fixture.mail(), BasicAuthFixture.MAILBOX,
+                "LOGIN " + BasicAuthFixture.MAILBOX, fixture::close);
     }
 
     /** One mail through the HTTP endpoint; it must reach GreenMail and show in the inbox listing. */
@@ -116,6 +118,12 @@ public final class Demo {
         }
         await("mail with subject '" + subject + "' in GreenMail").atMost(Duration.ofSeconds(30))
                 .until(() -> running.mail.received().stream().anyMatch(m -> hasSubject(m, subject)));
+        String login = running.mail.smtpLogins().get(running.mail.smtpLogins().size() - 1);
+        say("GreenMail: delivered, SMTP login " + login);
+        if (!login.equals(running.expectedLogin)) {
+            throw new IllegalStateException("demo self-test FAILED: expected SMTP login '" + running.expectedLogin
+                    + "', GreenMail saw '" + login + "'");
+        }
         Reply inbox = app.inbox();
         say("GET /api/inbox -> " + inbox.status() + " (" + inbox.body().lines().count() + " subjects)");
         if (!inbox.ok() || inbox.body().lines().noneMatch(subject::equals)) {
@@ -136,6 +144,7 @@ public final class Demo {
         System.out.println("[demo " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "] " + line);
     }
 
-    private record Running(PayaraMicro payara, MailServer mail, String mailbox, Runnable close) {
+    /** What runs, and how GreenMail must see the demo mailbox log in. */
+    private record Running(PayaraMicro payara, MailServer mail, String mailbox, String expectedLogin, Runnable close) {
     }
 }

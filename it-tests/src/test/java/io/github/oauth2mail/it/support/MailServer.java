@@ -1,7 +1,6 @@
 package io.github.oauth2mail.it.support;
 
 import com.icegreen.greenmail.user.GreenMailUser;
-import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
 import java.util.Arrays;
@@ -16,10 +15,10 @@ public final class MailServer implements AutoCloseable {
 
     public static final String HOST = "127.0.0.1";
 
-    private final GreenMail greenMail;
+    private final RecordingGreenMail greenMail;
     private final String mailbox;
 
-    private MailServer(GreenMail greenMail, String mailbox) {
+    private MailServer(RecordingGreenMail greenMail, String mailbox) {
         this.greenMail = greenMail;
         this.mailbox = mailbox;
     }
@@ -42,7 +41,7 @@ public final class MailServer implements AutoCloseable {
             new ServerSetup(0, HOST, ServerSetup.PROTOCOL_SMTPS).dynamicPort(),
             new ServerSetup(0, HOST, ServerSetup.PROTOCOL_IMAPS).dynamicPort(),
         };
-        GreenMail greenMail = new GreenMail(setups);
+        RecordingGreenMail greenMail = new RecordingGreenMail(setups);
         greenMail.start();
         greenMail.setUser(mailbox, mailbox, password);
         return new MailServer(greenMail, mailbox);
@@ -76,6 +75,14 @@ public final class MailServer implements AutoCloseable {
     /** Every message GreenMail has accepted, in order. */
     public List<MimeMessage> received() {
         return Arrays.asList(greenMail.getReceivedMessages());
+    }
+
+    /**
+     * How each SMTP mail transaction was authenticated, oldest first: {@code "XOAUTH2 <user>"}, {@code "PLAIN <user>"},
+     * {@code "LOGIN <user>"} or {@code "none"} (GreenMail accepts mail without AUTH).
+     */
+    public List<String> smtpLogins() {
+        return greenMail.smtpLogins();
     }
 
     @Override
