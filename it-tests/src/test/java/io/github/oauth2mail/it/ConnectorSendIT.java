@@ -30,7 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * CONNECTOR TEST (needs the adapter .rar; skipped until it is built). The same sample WAR as
  * {@link SampleAppBasicAuthIT}, unchanged, now served by the connector through
  * {@code server-config/payara/post-boot-connector.asadmin}: every token comes from the local HTTPS issuer, and
- * GreenMail accepts only the newest token (its mailbox password is set to each token the issuer hands out).
+ * GreenMail accepts a token only while the issuer deems it valid (issued, not expired, not revoked).
  * The tests share one Payara Micro and run in order, because the issuer's counters carry over.
  */
 @EnabledIf(value = "io.github.oauth2mail.it.support.Layout#adapterRarAvailable",
@@ -83,7 +83,7 @@ class ConnectorSendIT {
         Reply sent = app.send(ConnectorFixture.MAILBOX, "note to self", "read me back over IMAPS");
         assertThat(sent.status()).as(sent.body()).isEqualTo(200);
 
-        // GreenMail's IMAP accepts no login but AUTHENTICATE XOAUTH2 with the token the issuer handed out last
+        // GreenMail's IMAP accepts no login but AUTHENTICATE XOAUTH2 with a token the issuer deems valid
         Reply inbox = app.inbox();
 
         assertThat(inbox.status()).as(inbox.body()).isEqualTo(200);
@@ -119,10 +119,14 @@ class ConnectorSendIT {
 
     @Test
     @Order(4)
-    void send_tokenLifetimeFewSeconds_allDeliveredWithAboutOneTokenPerHalfLifetime() {
+    void send_tokenLifetimeFewSeconds_allDeliveredWithAtMostAboutOneTokenPerHalfLifetime() {
         long lifetime = 3;
         fixture.issuer().lifetimeSeconds(lifetime);
         fixture.issuer().revoke(); // drop the long-lived token: from here on tokens live 3 s
+        // the connector may hold back a forced refresh for a few seconds after the previous one (the revocation test
+        // just caused one), so wait, bounded, until it serves a new token again
+        await("connector recovers from the second revocation").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> app.inbox().ok());
         int issuedBefore = fixture.issuer().issuedCount();
         List<String> subjects = new ArrayList<>();
         long start = System.nanoTime();
@@ -145,10 +149,10 @@ class ConnectorSendIT {
         int issued = fixture.issuer().issuedCount() - issuedBefore;
         System.out.println(subjects.size() + " sends and inbox reads over " + 4 * lifetime + " s used " + issued
                 + " tokens of " + lifetime + " s");
-        // at least one token per lifetime; at most about one per half lifetime (refresh ahead of expiry), plus the
-        // one fetched after the revocation, and far fewer than one per operation
-        assertThat(issued).isBetween(4, 2 * 4 + 2);
-        assertThat(issued).isLessThan(subjects.size());
+        // a new token at least every lifetime; at most about one per half lifetime (refresh ahead of expiry) plus
+        // slack; fewer than one per operation (each round is a send and a fresh IMAP login)
+        assertThat(issued).isBetween(3, 3 * 4);
+        assertThat(issued).isLessThan(2 * subjects.size());
         assertThat(fixture.mail().smtpLogins()).containsOnly("XOAUTH2 " + ConnectorFixture.MAILBOX);
     }
 

@@ -93,7 +93,7 @@ public final class Demo {
                 .tokenLifetimeSeconds(lifetime)
                 .onTokenIssued(token -> say("token issuer: handed out access token #"
                         + (holder[0] == null ? "?" : holder[0].issuer().issuedCount()) + " (expires in " + lifetime
-                        + " s); GreenMail now accepts only this token"))
+                        + " s)"))
                 .start();
         holder[0] = fixture;
         say("token issuer: " + fixture.issuer().endpoint() + " (client id " + ConnectorFixture.CLIENT_ID + ")");

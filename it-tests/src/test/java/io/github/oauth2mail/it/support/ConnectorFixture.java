@@ -106,7 +106,7 @@ public final class ConnectorFixture implements AutoCloseable {
             return this;
         }
 
-        /** Also told about every token the issuer hands out, after GreenMail has accepted it (the demo prints it). */
+        /** Told about every token the issuer hands out (the demo prints it). */
         public Builder onTokenIssued(Consumer<String> value) {
             this.onIssue = value;
             return this;
@@ -121,13 +121,11 @@ public final class ConnectorFixture implements AutoCloseable {
             Path work = Layout.work(name);
             TestCertificates certs = Layout.certificates();
             Path trustStore = withPassword(certs.trustStore(), work.resolve("connector-trust.p12"));
-            // no token issued yet: nothing the connector could send is accepted
-            MailServer mail = MailServer.start(certs, MAILBOX, "not-a-token-yet-" + System.nanoTime());
+            MailServer mail = MailServer.start(certs, MAILBOX, "no-password-login-" + System.nanoTime());
             TokenIssuer issuer = null;
             try {
-                Consumer<String> accept = mail::setPassword;
-                issuer = TokenIssuer.start(certs, CLIENT_ID, CLIENT_SECRET, tokenLifetimeSeconds,
-                        accept.andThen(onIssue));
+                issuer = TokenIssuer.start(certs, CLIENT_ID, CLIENT_SECRET, tokenLifetimeSeconds, onIssue);
+                mail.acceptTokensFrom(issuer);
                 Map<String, String> env = new LinkedHashMap<>();
                 env.put("OAUTH2MAIL_RAR", Layout.adapterRar().toString());
                 env.put("OAUTH2MAIL_DEMO_TOKEN_ENDPOINT", issuer.endpoint().toString());

@@ -1,6 +1,7 @@
 package io.github.oauth2mail.it.support;
 
 import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.user.UserImpl;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
 import java.util.Arrays;
@@ -8,8 +9,8 @@ import java.util.List;
 
 /**
  * GreenMail in this JVM with SMTPS and IMAPS (implicit TLS, GreenMail has no STARTTLS) on free ports of
- * {@code 127.0.0.1}, presenting the test certificate, and one mailbox that logs in with its address. GreenMail's
- * XOAUTH2 accepts a token equal to the user's password, so {@link #setPassword} is how a token becomes valid.
+ * {@code 127.0.0.1}, presenting the test certificate, and one mailbox that logs in with its address: with its password
+ * (PLAIN/LOGIN), or, after {@link #acceptTokensFrom}, with any token the issuer still deems valid (XOAUTH2).
  */
 public final class MailServer implements AutoCloseable {
 
@@ -59,7 +60,15 @@ public final class MailServer implements AutoCloseable {
         return greenMail.getImaps().getPort();
     }
 
-    /** The password GreenMail accepts for the mailbox (PLAIN/LOGIN) and the token it accepts (XOAUTH2). */
+    /**
+     * From now on the mailbox accepts exactly the tokens {@code issuer} deems valid (and no password): GreenMail asks
+     * the user's token validator on every login, SMTP and IMAP.
+     */
+    public void acceptTokensFrom(TokenIssuer issuer) {
+        ((UserImpl) user()).setTokenValidator(issuer::isValid);
+    }
+
+    /** The password GreenMail accepts for the mailbox (PLAIN/LOGIN, and XOAUTH2 while no token validator is set). */
     public void setPassword(String password) {
         user().setPassword(password);
     }

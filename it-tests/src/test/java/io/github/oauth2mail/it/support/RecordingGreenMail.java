@@ -61,20 +61,25 @@ final class RecordingGreenMail extends GreenMail {
         @Override
         protected ProtocolHandler createProtocolHandler(Socket socket) {
             return new SmtpHandler(new SmtpCommandRegistry(), managers.getSmtpManager(), socket) {
+                /** GreenMail forgets the login after each message; the connection stays authenticated. */
+                private String login = "none";
+
                 @Override
                 protected void handleCommand() throws IOException {
                     super.handleCommand();
+                    AuthenticationState auth = state.getMessage() == null ? null
+                            : state.getMessage().getAuthenticationState();
+                    if (auth != null) {
+                        login = describe(auth);
+                    }
                     if (currentLine != null && currentLine.regionMatches(true, 0, "MAIL FROM", 0, 9)) {
-                        logins.add(describe(state.getMessage().getAuthenticationState()));
+                        logins.add(login);
                     }
                 }
             };
         }
 
         private static String describe(AuthenticationState auth) {
-            if (auth == null) {
-                return "none";
-            }
             String user = auth instanceof UsernameAuthentication named ? named.getUsername() : "?";
             return auth.getType() + " " + user;
         }

@@ -13,8 +13,10 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,9 +25,11 @@ import java.util.List;
 
 /**
  * A local HTTPS OAuth2 token endpoint for the {@code client_credentials} grant (client authentication with HTTP basic,
- * as the connector's generic source sends it). Every token it issues is handed to a listener (tests and the demo set
- * the GreenMail mailbox password to it, so only the newest token is accepted by the mail server) and every request is
- * counted. {@link #revoke()} makes the current token worthless at once, as an admin revoking a grant would.
+ * as the connector's generic source sends it), and the authority that says which tokens are valid: GreenMail asks
+ * {@link #isValid(String)} on every XOAUTH2 login (see {@link MailServer#acceptTokensFrom}), so a token works from its
+ * issue until its {@code expires_in} has passed, like an Entra ID access token at Exchange Online, and
+ * {@link #revoke()} makes every token issued so far worthless at once. Every request is counted; a listener hears of
+ * every token handed out (the demo prints it).
  *
  * <p>Answers: 200 {@code {"access_token":..,"token_type":"Bearer","expires_in":N}}; 401 {@code invalid_client} for a
  * wrong client id or secret; 400 {@code unsupported_grant_type} / {@code invalid_request} otherwise.
@@ -45,7 +49,7 @@ public final class TokenIssuer implements AutoCloseable {
     private final AtomicLong lifetimeSeconds;
     private final List<String> scopes = new CopyOnWriteArrayList<>();
     private final List<String> tokens = new CopyOnWriteArrayList<>();
-    private volatile String currentToken;
+    private final Map<String, Long> expiryNanosByToken = new ConcurrentHashMap<>();
 
     private TokenIssuer(HttpsServer server, ExecutorService executor, String clientId, String clientSecret,
             long lifetimeSeconds, Consumer<String> onIssue) {
@@ -103,16 +107,15 @@ public final class TokenIssuer implements AutoCloseable {
         lifetimeSeconds.set(seconds);
     }
 
-    /** The newest token, or null before the first one (for tests that look for it where it must not be). */
-    public String currentToken() {
-        return currentToken;
+    /** True for a token this issuer handed out, not revoked since, whose lifetime has not passed. */
+    public boolean isValid(String token) {
+        Long expiry = token == null ? null : expiryNanosByToken.get(token);
+        return expiry != null && System.nanoTime() - expiry < 0;
     }
 
-    /** Revokes the current token: the mail server stops accepting it at once; the next request gets a new one. */
+    /** Revokes every token issued so far: the mail server stops accepting them at once. */
     public void revoke() {
-        String unusable = "revoked-" + randomText();
-        currentToken = null;
-        onIssue.accept(unusable);
+        expiryNanosByToken.clear();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -136,11 +139,12 @@ public final class TokenIssuer implements AutoCloseable {
                 return;
             }
             String token = "at-" + issued.incrementAndGet() + "-" + randomText();
+            long lifetime = lifetimeSeconds.get();
             tokens.add(token);
+            expiryNanosByToken.put(token, System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime));
             onIssue.accept(token);
-            currentToken = token;
             respond(exchange, 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":"
-                    + lifetimeSeconds.get() + "}");
+                    + lifetime + "}");
         }
     }
 
