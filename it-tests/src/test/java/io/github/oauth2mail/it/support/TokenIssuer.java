@@ -78,6 +78,27 @@ public final class TokenIssuer implements AutoCloseable {
         return issuer;
     }
 
+    /**
+     * Runs an issuer on its own, for trying a connector in a server of your own: prints the endpoint, the client
+     * credentials and the trust store, logs every token, stops on Ctrl-C.
+     * After {@code mvn -pl it-tests -am install -DskipTests}: {@code mvn -pl it-tests exec:java
+     * -Dexec.mainClass=io.github.oauth2mail.it.support.TokenIssuer -Dexec.classpathScope=test
+     * -Dexec.args="<client-id> <client-secret> <lifetime-seconds>"}
+     */
+    public static void main(String[] args) throws Exception {
+        String id = args.length > 0 ? args[0] : "oauth2mail-demo-client";
+        String secret = args.length > 1 ? args[1] : "demo-client-secret";
+        long lifetime = args.length > 2 ? Long.parseLong(args[2]) : 300;
+        TestCertificates certs = Layout.certificates();
+        TokenIssuer issuer = start(certs, id, secret, lifetime,
+                token -> System.out.println("issued a token (expires in " + lifetime + " s)"));
+        Runtime.getRuntime().addShutdownHook(new Thread(issuer::close, "token-issuer-stop"));
+        System.out.println("token endpoint " + issuer.endpoint() + " for client id " + id + " (secret as given)");
+        System.out.println("trust store " + certs.trustStore() + " (PKCS12, password "
+                + TestCertificates.PASSWORD + ")");
+        new java.util.concurrent.CountDownLatch(1).await();
+    }
+
     public URI endpoint() {
         return URI.create("https://" + MailServer.HOST + ":" + server.getAddress().getPort() + PATH);
     }
