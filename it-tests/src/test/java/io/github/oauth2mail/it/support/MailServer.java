@@ -15,6 +15,7 @@ import java.util.List;
 public final class MailServer implements AutoCloseable {
 
     public static final String HOST = "127.0.0.1";
+    private static final long STARTUP_TIMEOUT_MS = 60_000;
 
     private final RecordingGreenMail greenMail;
     private final String mailbox;
@@ -42,8 +43,17 @@ public final class MailServer implements AutoCloseable {
             new ServerSetup(0, HOST, ServerSetup.PROTOCOL_SMTPS).dynamicPort(),
             new ServerSetup(0, HOST, ServerSetup.PROTOCOL_IMAPS).dynamicPort(),
         };
+        for (ServerSetup setup : setups) {
+            // GreenMail's default of 2 s is too short on a loaded build machine (seen at load 20 on 2 cores)
+            setup.setServerStartupTimeout(STARTUP_TIMEOUT_MS);
+        }
         RecordingGreenMail greenMail = new RecordingGreenMail(setups);
-        greenMail.start();
+        try {
+            greenMail.start();
+        } catch (RuntimeException e) {
+            greenMail.stop(); // the listeners that did start are non-daemon threads: a demo JVM would never end
+            throw e;
+        }
         greenMail.setUser(mailbox, mailbox, password);
         return new MailServer(greenMail, mailbox);
     }

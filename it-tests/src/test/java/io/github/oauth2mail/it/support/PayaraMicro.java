@@ -206,7 +206,7 @@ public final class PayaraMicro implements AutoCloseable {
         private final Map<String, String> systemProperties = new LinkedHashMap<>();
         private int httpPort;
         private Consumer<String> echo;
-        private Duration startTimeout = Duration.ofSeconds(120);
+        private Duration startTimeout = Duration.ofSeconds(Long.getLong("it.payara.startSeconds", 180));
 
         private Builder(Path workDir) {
             this.workDir = workDir;
