@@ -1,0 +1,78 @@
+package io.github.oauth2mail.ops;
+
+import io.github.oauth2mail.config.ConnectorSettings;
+import io.github.oauth2mail.token.TokenEvent;
+import io.github.oauth2mail.token.TokenException;
+import io.github.oauth2mail.token.TokenListener;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The audit trail of a connector resource: one line per token event and per authentication failure at a mail server,
+ * on logger {@value #LOGGER} (route it to its own file in the server's logging configuration). Each line has a stable
+ * message ID and {@code key=value} fields: connector, tenant, client, mailbox, credential, error code, correlation id.
+ * Never a secret or a token.
+ * <pre>
+ * OAM401 token acquired      connector=office365 tenant=... client=... mailbox=... credential=client-secret expiresAt=...
+ * OAM402 token refreshed     ...
+ * OAM403 token request failed ... kind=PERMANENT code=AADSTS7000215 correlationId=...
+ * OAM404 token invalidated   ... (a mail server rejected it; a fresh one is fetched)
+ * OAM405 credential switched ... code=AADSTS7000222 (the secondary credential is used from now on)
+ * OAM406 mail server authentication failed ... server=smtp.office365.com:587 code=535 5.7.3
+ * </pre>
+ */
+public final class AuditLog implements TokenListener {
+
+    /** The audit logger's name. */
+    public static final String LOGGER = "io.github.oauth2mail.audit";
+    private static final Logger LOG = Logger.getLogger(LOGGER);
+
+    private final ConnectorSettings settings;
+
+    public AuditLog(ConnectorSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void onEvent(TokenEvent e) {
+        String who = who(e.mailbox() != null ? e.mailbox() : settings.mailbox()) + " credential=" + e.credential();
+        switch (e.type()) {
+            case ACQUIRED:
+                LOG.info("OAM401 token acquired " + who + " expiresAt=" + e.expiresAt());
+                break;
+            case REFRESHED:
+                LOG.info("OAM402 token refreshed " + who + " expiresAt=" + e.expiresAt());
+                break;
+            case FAILED:
+                LOG.log(e.error() != null && e.error().isPermanent() ? Level.SEVERE : Level.WARNING,
+                        "OAM403 token request failed " + who + error(e.error()));
+                break;
+            case INVALIDATED:
+                LOG.warning("OAM404 token invalidated " + who + " reason=rejected-by-mail-server");
+                break;
+            case CREDENTIAL_SWITCHED:
+                LOG.warning("OAM405 credential switched " + who + error(e.error()));
+                break;
+            default:
+                LOG.info("OAM400 token event " + e.type() + " " + who);
+        }
+    }
+
+    /** A mail server did not accept the token (or refused AUTH). */
+    void authenticationFailed(String mailbox, Throwable e) {
+        LOG.warning("OAM406 mail server authentication failed " + who(mailbox) + " server=" + settings.smtpHost() + ":"
+                + settings.smtpPort() + " code=" + KnownFailures.code(e));
+    }
+
+    private String who(String mailbox) {
+        return "connector=" + settings.name() + " tenant=" + settings.tenantId() + " client=" + settings.clientId()
+                + " mailbox=" + mailbox;
+    }
+
+    private static String error(TokenException t) {
+        if (t == null) {
+            return "";
+        }
+        return " kind=" + t.kind() + " code=" + t.errorCode() + " correlationId=" + t.correlationId();
+    }
+}

@@ -1,0 +1,74 @@
+package io.github.oauth2mail.ops;
+
+import io.github.oauth2mail.token.TokenStatus;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Computes the {@link Health} of a connector resource from what the token refresher and the connection metrics know.
+ * Pure logic, no I/O:
+ * <ol>
+ * <li>DOWN (OAM430) when the last token request failed permanently (wrong or expired credential, unknown app or
+ * tenant): an admin must act; it stays DOWN until a token request succeeds.</li>
+ * <li>DOWN (OAM431) when no valid token is held and the last request failed (transient: network, 5xx, 429).</li>
+ * <li>DOWN (OAM432) when the mail server refused the last connection (refused, TLS, AUTH rejected) and nothing
+ * succeeded since.</li>
+ * <li>UP otherwise, also before the first token (nothing has failed yet).</li>
+ * </ol>
+ */
+public final class HealthCheck {
+
+    private HealthCheck() {
+    }
+
+    /**
+     * @param token      the refresher's snapshot, or null when the token provider gives none
+     * @param refusal    the mail server's last refusal if nothing succeeded since, else null
+     * @param refusalAt  when that refusal happened
+     * @param server     {@code host:port} of the mail server
+     * @param inUse      connections in use
+     * @param idle       open connections not in use
+     * @param lastSendOk the last successful send, or null
+     */
+    public static Health evaluate(TokenStatus token, Throwable refusal, Instant refusalAt, String server, int inUse,
+                                  int idle, Instant lastSendOk, Instant now) {
+        Map<String, String> data = new LinkedHashMap<>();
+        if (token != null) {
+            data.put("tokenExpiresAt", String.valueOf(token.expiresAt()));
+            data.put("lastTokenRefresh", String.valueOf(token.lastRefresh()));
+            data.put("activeCredential", String.valueOf(token.activeCredential()));
+            data.put("lastTokenErrorCode", String.valueOf(token.lastErrorCode()));
+            data.put("lastTokenErrorAt", String.valueOf(token.lastErrorAt()));
+        }
+        data.put("mailServer", server);
+        data.put("connectionsInUse", String.valueOf(inUse));
+        data.put("connectionsIdle", String.valueOf(idle));
+        data.put("lastSendOk", String.valueOf(lastSendOk));
+        if (refusal != null) {
+            data.put("lastMailServerErrorCode", String.valueOf(KnownFailures.code(refusal)));
+            data.put("lastMailServerErrorAt", String.valueOf(refusalAt));
+        }
+        if (token != null && token.lastErrorAt() != null) {
+            String what = token.lastErrorCode() + (token.lastCorrelationId() == null ? ""
+                    : ", correlation id " + token.lastCorrelationId()) + ", at " + token.lastErrorAt();
+            if (token.lastErrorPermanent()) {
+                return new Health(false, "OAM430 cannot get an access token (" + what + "); an admin must fix the "
+                        + "cause, then the next token request (at most 5 min later, or at once with the MBean operation "
+                        + "retryToken) recovers: " + token.lastErrorMessage(), data);
+            }
+            if (token.expiresAt() == null || !token.expiresAt().isAfter(now)) {
+                return new Health(false, "OAM431 no valid access token and the last token request failed (" + what
+                        + "); retrying with back-off: " + token.lastErrorMessage(), data);
+            }
+        }
+        if (refusal != null) {
+            return new Health(false, "OAM432 mail server " + server + " refused the connection ("
+                    + KnownFailures.code(refusal) + ", at " + refusalAt + "): " + refusal.getMessage(), data);
+        }
+        if (token != null && token.expiresAt() == null) {
+            return new Health(true, "no access token fetched yet (nothing has failed)", data);
+        }
+        return new Health(true, "access token valid" + (token == null ? "" : " until " + token.expiresAt()), data);
+    }
+}

@@ -1,0 +1,387 @@
+package io.github.oauth2mail.token;
+
+import io.github.oauth2mail.config.ConnectorSettings;
+import io.github.oauth2mail.config.Setting;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The token cache and refresher of one connector resource.
+ * <ul>
+ * <li>A valid token is served from memory, without locking and without a network call. "Valid" means more than
+ * {@code min(30 s, 10% of its lifetime)} remains. A background refresh starts at half the lifetime.</li>
+ * <li>Single flight: when no valid token is held, one fetch runs and every caller waits for it, at most
+ * {@code token-wait-ms}. No caller ever gets an expired token.</li>
+ * <li>{@link #invalidate}: when the reported token is the current one, one fresh fetch (MSAL4J skipCache) starts and
+ * callers wait for it; at most one such fetch per cache entry in 5 s; a report of an older token does nothing.</li>
+ * <li>Transient failures (I/O, timeouts, 5xx, 429): the still-valid token keeps being served; retries run in the
+ * background with exponential back-off and jitter (1 s doubling to 5 min), never before {@code Retry-After}.</li>
+ * <li>Permanent failures (rejected credential, unknown client or tenant, bad grant): no background retry. Callers
+ * without a valid token fail at once with the error and what to fix. The next request is made by the first caller
+ * after 5 minutes, or at once when a mail server rejects the still-held token ({@link #invalidate}). The error stays
+ * visible in {@link #status()}.</li>
+ * <li>Rotation: when the primary credential is rejected as wrong or expired and a secondary one is configured, the
+ * secondary one is used from then on (until the resource restarts); the switch is logged (OAM105) and shown in
+ * {@link #status()}.</li>
+ * </ul>
+ * Owns daemon threads; {@link #close()} stops them.
+ */
+public final class TokenRefresher implements TokenProvider, AutoCloseable {
+
+    private final ConnectorSettings settings;
+    private final Credentials credentials;
+    private final RefreshTiming timing;
+    private final TokenEvents events;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final ConcurrentMap<String, Slot> slots = new ConcurrentHashMap<>();
+    private final LongAdder callersWaited = new LongAdder();
+    private volatile boolean closed;
+
+    TokenRefresher(ConnectorSettings settings, List<TokenSource> sources, RefreshTiming timing) {
+        this.settings = settings;
+        this.credentials = new Credentials(sources);
+        this.timing = timing;
+        this.events = new TokenEvents(settings, credentials.perMailbox());
+        this.scheduler = new ScheduledThreadPoolExecutor(2, daemonThreads(settings.name()));
+        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    /**
+     * The refresher of a connector resource: builds its token sources (MSAL4J applications, Nimbus requests) once.
+     * Makes no network call; the first {@link #token} does.
+     */
+    public static TokenRefresher create(ConnectorSettings settings) {
+        return new TokenRefresher(settings, TokenSources.create(settings), RefreshTiming.DEFAULT);
+    }
+
+    @Override
+    public AccessToken token(String mailbox) throws TokenException {
+        if (closed) {
+            throw closedError();
+        }
+        Slot slot = slot(mailbox);
+        AccessToken t = slot.current;
+        if (servable(slot, t, Instant.now())) {
+            return t;
+        }
+        callersWaited.increment();
+        return await(slot, join(slot));
+    }
+
+    @Override
+    public void invalidate(String mailbox, AccessToken rejected) {
+        Slot slot = rejected == null || closed ? null : slots.get(key(mailbox));
+        if (slot == null) {
+            return;
+        }
+        synchronized (slot) {
+            AccessToken cur = slot.current;
+            if (cur == null || !cur.sameValueAs(rejected) || slot.invalidated) {
+                events.staleReport(rejected);
+                return;
+            }
+            Instant now = Instant.now();
+            if (now.isBefore(slot.lastInvalidation.plus(timing.invalidateInterval()))) {
+                events.rejectedAgainTooSoon(timing.invalidateInterval());
+                return;
+            }
+            slot.invalidated = true;
+            slot.lastInvalidation = now;
+            slot.blockedUntil = Instant.EPOCH;
+            if (slot.pending == null) {
+                startFetch(slot);
+            }
+        }
+        events.invalidated(slot.mailbox, credentials.active().credential());
+    }
+
+    /** Registers a listener for token events (acquired, refreshed, failed, invalidated, credential switched). */
+    public void addListener(TokenListener listener) {
+        events.add(listener);
+    }
+
+    public void removeListener(TokenListener listener) {
+        events.remove(listener);
+    }
+
+    /** A snapshot for health checks: expiry, last refresh, last error, active credential. */
+    public TokenStatus status() {
+        Instant expiry = null;
+        for (Slot s : slots.values()) {
+            AccessToken t = s.current;
+            if (t != null && (expiry == null || t.expiresAt().isBefore(expiry))) {
+                expiry = t.expiresAt();
+            }
+        }
+        TokenException e = events.lastError();
+        return new TokenStatus(settings.name(), activeCredential(), expiry, events.lastRefresh(),
+                e == null ? null : e.errorCode(), e == null ? null : e.correlationId(),
+                e == null ? null : e.occurredAt(), e == null ? null : e.getMessage(), e != null && e.isPermanent());
+    }
+
+    /**
+     * An admin fixed the cause of a permanent failure (e.g. granted consent in the tenant): lifts the permanent-error
+     * back-off so that the next {@link #token} call asks the identity provider at once instead of after 5 minutes.
+     */
+    public void retryNow() {
+        for (Slot s : slots.values()) {
+            synchronized (s) {
+                s.blockedUntil = Instant.EPOCH;
+            }
+        }
+    }
+
+    /** The credential in use: the primary one, or the secondary one after a switch. */
+    public String activeCredential() {
+        return credentials.active().credential();
+    }
+
+    /** How many {@link #token} calls found no servable token and had to wait for (or fail on) a fetch. */
+    long callersWaited() {
+        return callersWaited.sum();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        for (Slot s : slots.values()) {
+            synchronized (s) {
+                s.cancelTimer();
+                if (s.pending != null) {
+                    s.pending.completeExceptionally(closedError());
+                    s.pending = null;
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TokenRefresher[" + settings.name() + ", credential " + activeCredential() + ", " + slots.size()
+                + " cached, closed=" + closed + "]";
+    }
+
+    // ---- single flight ----
+
+    private boolean servable(Slot slot, AccessToken t, Instant now) {
+        return t != null && !slot.invalidated && t.isValidAt(now, timing.margin(t));
+    }
+
+    private CompletableFuture<AccessToken> join(Slot slot) throws TokenException {
+        synchronized (slot) {
+            Instant now = Instant.now();
+            if (servable(slot, slot.current, now)) {
+                return CompletableFuture.completedFuture(slot.current);
+            }
+            if (slot.pending != null) {
+                if (slot.pendingStartsAt != null && slot.lastError != null
+                        && slot.pendingStartsAt.isAfter(now.plus(settings.tokenWait()))) {
+                    throw callerError(slot.lastError, " (next attempt at " + slot.pendingStartsAt + ")");
+                }
+                return slot.pending;
+            }
+            if (slot.lastError != null && now.isBefore(slot.blockedUntil)) {
+                throw callerError(slot.lastError, " (no new request before " + slot.blockedUntil + ")");
+            }
+            return startFetch(slot);
+        }
+    }
+
+    /** Starts a fetch now; caller holds the slot's monitor. */
+    private CompletableFuture<AccessToken> startFetch(Slot slot) {
+        CompletableFuture<AccessToken> f = new CompletableFuture<>();
+        slot.pending = f;
+        slot.pendingStartsAt = null;
+        slot.cancelTimer();
+        boolean skipCache = slot.current != null;
+        try {
+            scheduler.execute(() -> run(slot, f, skipCache));
+        } catch (RejectedExecutionException e) {
+            slot.pending = null;
+            f.completeExceptionally(closedError());
+        }
+        return f;
+    }
+
+    private void refreshAhead(Slot slot) {
+        CompletableFuture<AccessToken> f;
+        synchronized (slot) {
+            slot.timer = null;
+            if (closed || slot.pending != null) {
+                return;
+            }
+            f = new CompletableFuture<>();
+            slot.pending = f;
+        }
+        run(slot, f, true);
+    }
+
+    /** One fetch (on a refresher thread); with a secondary credential, one more when the primary is rejected. */
+    private void run(Slot slot, CompletableFuture<AccessToken> f, boolean skipCache) {
+        synchronized (slot) {
+            slot.pendingStartsAt = null;
+        }
+        TokenSource source = credentials.active();
+        while (true) {
+            try {
+                succeeded(slot, f, source.fetch(slot.mailbox, skipCache), source);
+                return;
+            } catch (TokenException e) {
+                TokenSource next = credentials.next(source, e, slot.mailbox, events);
+                if (next == null) {
+                    failed(slot, f, e, source);
+                    return;
+                }
+                source = next;
+            } catch (RuntimeException e) {
+                failed(slot, f, new TokenException(TokenException.Kind.TRANSIENT, "OAM117 Connector resource '"
+                        + settings.name() + "': unexpected " + e.getClass().getName() + " while fetching a token "
+                        + events.who(slot.mailbox, source.credential()), "internal_error", null, e), source);
+                return;
+            }
+        }
+    }
+
+    private void succeeded(Slot slot, CompletableFuture<AccessToken> f, AccessToken t, TokenSource source) {
+        boolean first;
+        synchronized (slot) {
+            first = slot.current == null;
+            slot.current = t;
+            slot.invalidated = false;
+            slot.failures = 0;
+            slot.lastError = null;
+            slot.blockedUntil = Instant.EPOCH;
+            slot.pending = null;
+            slot.cancelTimer();
+            schedule(slot, () -> refreshAhead(slot), timing.refreshAhead(t));
+        }
+        events.obtained(slot.mailbox, source.credential(), t, first);
+        f.complete(t);
+    }
+
+    private void failed(Slot slot, CompletableFuture<AccessToken> f, TokenException e, TokenSource source) {
+        Duration retryIn = null;
+        int failures;
+        synchronized (slot) {
+            failures = ++slot.failures;
+            slot.lastError = e;
+            slot.pending = null;
+            slot.cancelTimer();
+            if (e.isPermanent()) {
+                slot.blockedUntil = Instant.now().plus(timing.permanentBackoff());
+            } else if (!closed) {
+                retryIn = timing.backoff(slot.failures, e.retryAfter());
+                CompletableFuture<AccessToken> retry = new CompletableFuture<>();
+                slot.pending = retry;
+                slot.pendingStartsAt = Instant.now().plus(retryIn);
+                schedule(slot, () -> run(slot, retry, true), retryIn);
+            }
+        }
+        events.failed(slot.mailbox, source.credential(), e, failures, retryIn, timing.permanentBackoff());
+        f.completeExceptionally(e);
+    }
+
+    private AccessToken await(Slot slot, CompletableFuture<AccessToken> f) throws TokenException {
+        Duration wait = settings.tokenWait();
+        try {
+            AccessToken t = f.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            if (t.expiresAt().isAfter(Instant.now())) {
+                return t;
+            }
+            throw new TokenException(TokenException.Kind.TRANSIENT, "OAM115 Connector resource '" + settings.name()
+                    + "': the new access token " + who(slot) + " expired before it could be used; check the clock",
+                    "expired", null, null);
+        } catch (ExecutionException e) {
+            AccessToken fallback = stillValid(slot);
+            if (fallback != null) {
+                return fallback;
+            }
+            TokenException cause = e.getCause() instanceof TokenException ? (TokenException) e.getCause()
+                    : new TokenException(TokenException.Kind.TRANSIENT, "OAM117 Connector resource '" + settings.name()
+                    + "': token fetch failed (" + e.getCause().getClass().getName() + ")", "internal_error", null, e);
+            throw callerError(cause, "");
+        } catch (TimeoutException e) {
+            AccessToken fallback = stillValid(slot);
+            if (fallback != null) {
+                return fallback;
+            }
+            TokenException last = slot.lastError;
+            throw new TokenException(TokenException.Kind.TRANSIENT, "OAM115 Connector resource '" + settings.name()
+                    + "': no access token " + who(slot) + " within " + settings.key(Setting.TOKEN_WAIT_MS) + " ("
+                    + wait.toMillis() + " ms)" + (last == null ? "" : "; last error: " + last.getMessage()),
+                    last == null ? "timeout" : last.errorCode(), last == null ? null : last.correlationId(), null, last);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TokenException(TokenException.Kind.TRANSIENT, "OAM115 Connector resource '" + settings.name()
+                    + "': interrupted while waiting for an access token", "interrupted", null, e);
+        }
+    }
+
+    /** The current token when it is not expired and not rejected, for callers whose fetch failed. */
+    private static AccessToken stillValid(Slot slot) {
+        AccessToken t = slot.current;
+        return t != null && !slot.invalidated && t.expiresAt().isAfter(Instant.now()) ? t : null;
+    }
+
+    // ---- helpers ----
+
+    private Slot slot(String mailbox) {
+        return slots.computeIfAbsent(key(mailbox), k -> new Slot(mailbox == null ? settings.mailbox() : mailbox));
+    }
+
+    /** The cache key: one entry per resource, or per mailbox (case-insensitive) for per-mailbox sources. */
+    private String key(String mailbox) {
+        if (!credentials.perMailbox()) {
+            return "";
+        }
+        return (mailbox == null ? settings.mailbox() : mailbox).toLowerCase(Locale.ROOT);
+    }
+
+    private void schedule(Slot slot, Runnable task, Duration delay) {
+        if (closed) {
+            return;
+        }
+        try {
+            slot.timer = scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            slot.timer = null; // closing
+        }
+    }
+
+    private String who(Slot slot) {
+        return events.who(slot.mailbox, credentials.active().credential());
+    }
+
+    private static TokenException callerError(TokenException e, String suffix) {
+        return new TokenException(e.kind(), e.getMessage() + suffix, e.errorCode(), e.correlationId(), e.retryAfter(), e);
+    }
+
+    private TokenException closedError() {
+        return new TokenException(TokenException.Kind.PERMANENT, "OAM116 Connector resource '" + settings.name()
+                + "' is stopped; no access tokens are fetched", "closed", null, null);
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "oauth2mail-token-" + name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
