@@ -1,0 +1,179 @@
+package io.github.oauth2mail.it.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * GreenMail + the local token issuer + Payara Micro with the connector and the sample app, wired by
+ * {@code server-config/payara/post-boot-connector.asadmin} exactly as it is checked in. Per-run values (ports, the
+ * token endpoint, the trust store) and the secrets go to the Payara process as environment variables: MicroProfile
+ * Config keys {@code oauth2mail.demo.*} and the {@code ${ENV=..}} references of the post-boot file. The Payara JVM
+ * gets no javax.net.ssl trust store: the connector must trust the test certificate through its own
+ * {@code trust-store-path} setting.
+ */
+public final class ConnectorFixture implements AutoCloseable {
+
+    public static final String CONFIG_NAME = "demo";
+    public static final String MAILBOX = "app@example.com";
+    public static final String CLIENT_ID = "oauth2mail-demo-client";
+    public static final String SCOPE = "mail.send mail.read";
+    /** Only ever passed through the environment; tests look for it in the server log. */
+    public static final String CLIENT_SECRET = "demo-client-secret-Zq81x";
+    public static final String TRUST_STORE_PASSWORD = "demo-trust-pw-K3v9";
+
+    private final MailServer mail;
+    private final TokenIssuer issuer;
+    private final PayaraMicro payara;
+
+    private ConnectorFixture(MailServer mail, TokenIssuer issuer, PayaraMicro payara) {
+        this.mail = mail;
+        this.issuer = issuer;
+        this.payara = payara;
+    }
+
+    /** What to start; {@link #env} can override or remove ({@code null}) any default variable. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public MailServer mail() {
+        return mail;
+    }
+
+    public TokenIssuer issuer() {
+        return issuer;
+    }
+
+    public PayaraMicro payara() {
+        return payara;
+    }
+
+    public SampleAppClient app() {
+        return new SampleAppClient(payara.sampleApp());
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (payara != null) {
+                payara.close();
+            }
+        } finally {
+            try {
+                issuer.close();
+            } finally {
+                mail.close();
+            }
+        }
+    }
+
+    /** Start options. */
+    public static final class Builder {
+        private final String name;
+        private final Map<String, String> overrides = new LinkedHashMap<>();
+        private long tokenLifetimeSeconds = 3600;
+        private Consumer<String> echo;
+        private Consumer<String> onIssue = token -> { };
+        private int httpPort;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** Sets ({@code value != null}) or removes ({@code null}) an environment variable of the Payara process. */
+        public Builder env(String variable, String value) {
+            overrides.put(variable, value);
+            return this;
+        }
+
+        public Builder tokenLifetimeSeconds(long seconds) {
+            this.tokenLifetimeSeconds = seconds;
+            return this;
+        }
+
+        /** Payara's HTTP port; 0 (the default) picks a free one. */
+        public Builder httpPort(int value) {
+            this.httpPort = value;
+            return this;
+        }
+
+        /** Told about every token the issuer hands out (the demo prints it). */
+        public Builder onTokenIssued(Consumer<String> value) {
+            this.onIssue = value;
+            return this;
+        }
+
+        public Builder echo(Consumer<String> value) {
+            this.echo = value;
+            return this;
+        }
+
+        public ConnectorFixture start() throws IOException {
+            Path work = Layout.work(name);
+            TestCertificates certs = Layout.certificates();
+            Path trustStore = withPassword(certs.trustStore(), work.resolve("connector-trust.p12"));
+            MailServer mail = MailServer.start(certs, MAILBOX, "no-password-login-" + System.nanoTime());
+            TokenIssuer issuer = null;
+            try {
+                issuer = TokenIssuer.start(certs, CLIENT_ID, CLIENT_SECRET, tokenLifetimeSeconds, onIssue);
+                mail.acceptTokensFrom(issuer);
+                Map<String, String> env = new LinkedHashMap<>();
+                env.put("OAUTH2MAIL_RAR", Layout.adapterRar().toString());
+                env.put("OAUTH2MAIL_DEMO_TOKEN_ENDPOINT", issuer.endpoint().toString());
+                env.put("OAUTH2MAIL_DEMO_CLIENT_ID", CLIENT_ID);
+                env.put("OAUTH2MAIL_DEMO_CLIENT_SECRET", CLIENT_SECRET);
+                env.put("OAUTH2MAIL_DEMO_SCOPE", SCOPE);
+                env.put("OAUTH2MAIL_DEMO_MAILBOX", MAILBOX);
+                env.put("OAUTH2MAIL_DEMO_SMTP_PORT", String.valueOf(mail.smtpsPort()));
+                env.put("OAUTH2MAIL_DEMO_IMAP_PORT", String.valueOf(mail.imapsPort()));
+                env.put("OAUTH2MAIL_DEMO_TRUST_STORE_PATH", trustStore.toString());
+                env.put("OAUTH2MAIL_DEMO_TRUST_STORE_PASSWORD", TRUST_STORE_PASSWORD);
+                overrides.forEach((k, v) -> {
+                    if (v == null) {
+                        env.remove(k);
+                    } else {
+                        env.put(k, v);
+                    }
+                });
+                PayaraMicro.Builder payara = PayaraMicro.builder(work)
+                        .postBootCommandFile(Layout.payaraConfig().resolve("post-boot-connector.asadmin"))
+                        .deploy(Layout.sampleWar())
+                        .httpPort(httpPort)
+                        .echo(echo);
+                env.forEach(payara::env);
+                return new ConnectorFixture(mail, issuer, payara.start());
+            } catch (IOException | RuntimeException e) {
+                if (issuer != null) {
+                    issuer.close();
+                }
+                mail.close();
+                throw e;
+            }
+        }
+    }
+
+    /** A copy of the test trust store under {@link #TRUST_STORE_PASSWORD}, so a leak of that password is noticeable. */
+    private static Path withPassword(Path trustStore, Path target) {
+        try (InputStream in = Files.newInputStream(trustStore)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, TestCertificates.PASSWORD.toCharArray());
+            try (OutputStream out = Files.newOutputStream(target)) {
+                ks.store(out, TRUST_STORE_PASSWORD.toCharArray());
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
