@@ -1,5 +1,6 @@
 package io.github.oauth2mail.token;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -22,13 +23,28 @@ public class TokenException extends Exception {
     private final String errorCode;
     private final String correlationId;
     private final Instant occurredAt;
+    private final Duration retryAfter;
 
     public TokenException(Kind kind, String message, String errorCode, String correlationId, Throwable cause) {
+        this(kind, message, errorCode, correlationId, null, cause);
+    }
+
+    /**
+     * @param retryAfter the identity provider's {@code Retry-After} (429/503), or null
+     */
+    public TokenException(Kind kind, String message, String errorCode, String correlationId, Duration retryAfter,
+                          Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.errorCode = errorCode;
         this.correlationId = correlationId;
+        this.retryAfter = retryAfter;
         this.occurredAt = Instant.now();
+    }
+
+    /** How long the identity provider asked us to wait ({@code Retry-After}), or null. */
+    public Duration retryAfter() {
+        return retryAfter;
     }
 
     public Kind kind() {
@@ -51,5 +67,11 @@ public class TokenException extends Exception {
 
     public Instant occurredAt() {
         return occurredAt;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + kind + ", code=" + errorCode + ", correlationId=" + correlationId
+                + "]: " + getMessage();
     }
 }

@@ -1,0 +1,122 @@
+package io.github.oauth2mail.jca;
+
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConnectionEvent;
+import jakarta.resource.spi.ConnectionEventListener;
+import jakarta.resource.spi.ConnectionManager;
+import jakarta.resource.spi.ConnectionRequestInfo;
+import jakarta.resource.spi.ManagedConnection;
+import jakarta.resource.spi.ManagedConnectionFactory;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The connection manager for non-managed use (Java SE, tests, benchmarks): a small pool that follows the same
+ * contract a server's pool does: match idle connections through {@code matchManagedConnections}, return them on
+ * CONNECTION_CLOSED, destroy them on CONNECTION_ERROR_OCCURRED.
+ */
+public final class DefaultConnectionManager implements ConnectionManager {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(DefaultConnectionManager.class.getName());
+    private static final int MAX_IDLE = 32;
+
+    private final transient Object lock = new Object();
+    private final transient List<ManagedConnection> idle = new ArrayList<>();
+    private final transient Set<ManagedConnection> all = new HashSet<>();
+    private final transient ConnectionEventListener listener = new Listener();
+    private transient boolean closed;
+
+    @Override
+    public Object allocateConnection(ManagedConnectionFactory mcf, ConnectionRequestInfo cri) throws ResourceException {
+        ManagedConnection mc;
+        synchronized (lock) {
+            if (closed) {
+                throw new jakarta.resource.spi.IllegalStateException("connection manager is closed");
+            }
+            mc = mcf.matchManagedConnections(new HashSet<>(idle), null, cri);
+            if (mc != null) {
+                idle.remove(mc);
+            }
+        }
+        if (mc == null) {
+            mc = mcf.createManagedConnection(null, cri);
+            mc.addConnectionEventListener(listener);
+            synchronized (lock) {
+                all.add(mc);
+            }
+        }
+        return mc.getConnection(null, cri);
+    }
+
+    /** Destroys every pooled connection. */
+    public void close() {
+        List<ManagedConnection> toDestroy;
+        synchronized (lock) {
+            closed = true;
+            toDestroy = new ArrayList<>(all);
+            all.clear();
+            idle.clear();
+        }
+        toDestroy.forEach(DefaultConnectionManager::destroyQuietly);
+    }
+
+    private static void destroyQuietly(ManagedConnection mc) {
+        try {
+            mc.destroy();
+        } catch (ResourceException | RuntimeException e) {
+            LOG.log(Level.FINE, "destroying a pooled connection failed", e);
+        }
+    }
+
+    private final class Listener implements ConnectionEventListener {
+        @Override
+        public void connectionClosed(ConnectionEvent event) {
+            ManagedConnection mc = (ManagedConnection) event.getSource();
+            boolean destroy;
+            synchronized (lock) {
+                destroy = closed || !all.contains(mc) || idle.size() >= MAX_IDLE;
+                if (!destroy) {
+                    try {
+                        mc.cleanup();
+                        idle.add(mc);
+                    } catch (ResourceException e) {
+                        destroy = true;
+                    }
+                }
+                if (destroy) {
+                    all.remove(mc);
+                }
+            }
+            if (destroy) {
+                destroyQuietly(mc);
+            }
+        }
+
+        @Override
+        public void connectionErrorOccurred(ConnectionEvent event) {
+            ManagedConnection mc = (ManagedConnection) event.getSource();
+            synchronized (lock) {
+                all.remove(mc);
+                idle.remove(mc);
+            }
+            destroyQuietly(mc);
+        }
+
+        @Override
+        public void localTransactionStarted(ConnectionEvent event) {
+        }
+
+        @Override
+        public void localTransactionCommitted(ConnectionEvent event) {
+        }
+
+        @Override
+        public void localTransactionRolledback(ConnectionEvent event) {
+        }
+    }
+}

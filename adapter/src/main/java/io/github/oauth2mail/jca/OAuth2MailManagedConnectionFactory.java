@@ -1,0 +1,458 @@
+package io.github.oauth2mail.jca;
+
+import io.github.oauth2mail.config.ConfigurationException;
+import io.github.oauth2mail.config.ConnectorSettings;
+import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.config.SettingsSource;
+import io.github.oauth2mail.token.TokenProvider;
+import io.github.oauth2mail.transport.AdapterSessions;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConnectionManager;
+import jakarta.resource.spi.ConnectionRequestInfo;
+import jakarta.resource.spi.ManagedConnection;
+import jakarta.resource.spi.ManagedConnectionFactory;
+import jakarta.resource.spi.ResourceAdapter;
+import jakarta.resource.spi.ResourceAdapterAssociation;
+import jakarta.resource.spi.ValidatingManagedConnectionFactory;
+import java.io.PrintWriter;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.security.auth.Subject;
+
+/**
+ * The connection factory of a connector resource. Its connection factory is a {@link jakarta.mail.Session}; its
+ * managed connections are authenticated SMTP connections, one mailbox each. Setters only fill the properties map;
+ * settings are read from MicroProfile Config (which wins) and these properties, validated once on first use.
+ */
+public class OAuth2MailManagedConnectionFactory
+        implements ManagedConnectionFactory, ResourceAdapterAssociation, ValidatingManagedConnectionFactory {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(OAuth2MailManagedConnectionFactory.class.getName());
+
+    private String configName;
+    private final TreeMap<String, String> properties = new TreeMap<>();
+    private transient volatile ResourceAdapter resourceAdapter;
+    private transient volatile ConnectorRuntime runtime;
+    private transient volatile DefaultConnectionManager defaultManager;
+    private transient volatile PrintWriter logWriter;
+    private transient Function<ConnectorSettings, TokenProvider> tokenFactory = TokenProviders::create;
+    private transient SettingsSource settingsSource;
+
+    public OAuth2MailManagedConnectionFactory() {
+    }
+
+    /** For Java SE programs and tests: settings from {@code source} instead of MicroProfile Config. */
+    public OAuth2MailManagedConnectionFactory(String configName, SettingsSource source) {
+        this.configName = configName;
+        this.settingsSource = source;
+    }
+
+    @Override
+    public Object createConnectionFactory(ConnectionManager cm) throws ResourceException {
+        return AdapterSessions.create(new PooledMailConnector(this, runtime(), cm));
+    }
+
+    /** Non-managed use (Java SE): a small pool of this factory's own. */
+    @Override
+    public Object createConnectionFactory() throws ResourceException {
+        DefaultConnectionManager cm = defaultManager;
+        if (cm == null) {
+            synchronized (this) {
+                if (defaultManager == null) {
+                    defaultManager = new DefaultConnectionManager();
+                }
+                cm = defaultManager;
+            }
+        }
+        return createConnectionFactory(cm);
+    }
+
+    @Override
+    public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo cri) throws ResourceException {
+        ConnectorRuntime rt = runtime();
+        String mailbox = cri instanceof MailboxRequestInfo ? ((MailboxRequestInfo) cri).mailbox() : rt.settings().mailbox();
+        return SmtpManagedConnection.open(this, rt, mailbox);
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public ManagedConnection matchManagedConnections(Set candidates, Subject subject, ConnectionRequestInfo cri)
+            throws ResourceException {
+        String mailbox = cri instanceof MailboxRequestInfo ? ((MailboxRequestInfo) cri).mailbox() : runtime().settings().mailbox();
+        for (Object o : candidates) {
+            if (o instanceof SmtpManagedConnection) {
+                SmtpManagedConnection mc = (SmtpManagedConnection) o;
+                if (mc.factory() == this && mc.isFor(mailbox) && !mc.isDestroyed()) {
+                    return mc;
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public Set getInvalidConnections(Set connections) {
+        Set invalid = new HashSet<>();
+        for (Object o : connections) {
+            if (o instanceof SmtpManagedConnection && !((SmtpManagedConnection) o).validate()) {
+                invalid.add(o);
+            }
+        }
+        return invalid;
+    }
+
+    /** The validated settings and shared state; built once, on first use. */
+    ConnectorRuntime runtime() throws ResourceException {
+        ConnectorRuntime rt = runtime;
+        if (rt != null) {
+            return rt;
+        }
+        synchronized (this) {
+            if (runtime == null) {
+                try {
+                    ConnectorSettings settings = ConnectorSettings.load(configName,
+                            settingsSource != null ? settingsSource : SettingsSource.environment(), poolSettings());
+                    runtime = new ConnectorRuntime(settings, tokenFactory != null ? tokenFactory : TokenProviders::create);
+                } catch (ConfigurationException e) {
+                    LOG.log(Level.SEVERE, e.getMessage());
+                    ResourceException re = new ResourceException(e.getMessage(), "OAM001");
+                    re.initCause(e);
+                    throw re;
+                }
+                if (resourceAdapter instanceof OAuth2MailResourceAdapter) {
+                    ((OAuth2MailResourceAdapter) resourceAdapter).register(runtime);
+                }
+                LOG.info("OAM303 Connector resource '" + configName + "' ready: " + runtime.settings().provider()
+                        + ", mailbox " + runtime.settings().mailbox() + ", SMTP " + runtime.settings().smtpHost() + ":"
+                        + runtime.settings().smtpPort() + " (" + runtime.settings().smtpTls() + ")");
+            }
+            return runtime;
+        }
+    }
+
+    /** Closes the token provider and the non-managed pool (Java SE use; servers call the adapter's stop()). */
+    public synchronized void close() {
+        if (defaultManager != null) {
+            defaultManager.close();
+            defaultManager = null;
+        }
+        if (runtime != null) {
+            runtime.close();
+            runtime = null;
+        }
+    }
+
+    private Map<Setting, String> poolSettings() {
+        Map<Setting, String> m = new EnumMap<>(Setting.class);
+        for (Setting s : Setting.values()) {
+            String v = properties.get(s.poolProperty());
+            if (v != null && !v.isBlank()) {
+                m.put(s, v);
+            }
+        }
+        return m;
+    }
+
+    private void set(String property, String value) {
+        if (value == null || value.isBlank()) {
+            properties.remove(property);
+        } else {
+            properties.put(property, value.trim());
+        }
+    }
+
+    private String get(String property) {
+        return properties.get(property);
+    }
+
+    public void setConfigName(String configName) {
+        this.configName = configName;
+    }
+
+    public String getConfigName() {
+        return configName;
+    }
+
+    public void setProvider(String value) {
+        set("Provider", value);
+    }
+
+    public String getProvider() {
+        return get("Provider");
+    }
+
+    public void setTenantId(String value) {
+        set("TenantId", value);
+    }
+
+    public String getTenantId() {
+        return get("TenantId");
+    }
+
+    public void setClientId(String value) {
+        set("ClientId", value);
+    }
+
+    public String getClientId() {
+        return get("ClientId");
+    }
+
+    public void setCertificatePath(String value) {
+        set("CertificatePath", value);
+    }
+
+    public String getCertificatePath() {
+        return get("CertificatePath");
+    }
+
+    public void setManagedIdentity(String value) {
+        set("ManagedIdentity", value);
+    }
+
+    public String getManagedIdentity() {
+        return get("ManagedIdentity");
+    }
+
+    public void setFederatedTokenFile(String value) {
+        set("FederatedTokenFile", value);
+    }
+
+    public String getFederatedTokenFile() {
+        return get("FederatedTokenFile");
+    }
+
+    public void setAuthority(String value) {
+        set("Authority", value);
+    }
+
+    public String getAuthority() {
+        return get("Authority");
+    }
+
+    public void setTokenEndpoint(String value) {
+        set("TokenEndpoint", value);
+    }
+
+    public String getTokenEndpoint() {
+        return get("TokenEndpoint");
+    }
+
+    public void setGrantType(String value) {
+        set("GrantType", value);
+    }
+
+    public String getGrantType() {
+        return get("GrantType");
+    }
+
+    public void setClientAuth(String value) {
+        set("ClientAuth", value);
+    }
+
+    public String getClientAuth() {
+        return get("ClientAuth");
+    }
+
+    public void setScope(String value) {
+        set("Scope", value);
+    }
+
+    public String getScope() {
+        return get("Scope");
+    }
+
+    public void setSigningKeyPath(String value) {
+        set("SigningKeyPath", value);
+    }
+
+    public String getSigningKeyPath() {
+        return get("SigningKeyPath");
+    }
+
+    public void setMailbox(String value) {
+        set("Mailbox", value);
+    }
+
+    public String getMailbox() {
+        return get("Mailbox");
+    }
+
+    public void setAllowedMailboxes(String value) {
+        set("AllowedMailboxes", value);
+    }
+
+    public String getAllowedMailboxes() {
+        return get("AllowedMailboxes");
+    }
+
+    public void setSaslMechanism(String value) {
+        set("SaslMechanism", value);
+    }
+
+    public String getSaslMechanism() {
+        return get("SaslMechanism");
+    }
+
+    public void setSmtpHost(String value) {
+        set("SmtpHost", value);
+    }
+
+    public String getSmtpHost() {
+        return get("SmtpHost");
+    }
+
+    public void setSmtpPort(String value) {
+        set("SmtpPort", value);
+    }
+
+    public String getSmtpPort() {
+        return get("SmtpPort");
+    }
+
+    public void setSmtpTls(String value) {
+        set("SmtpTls", value);
+    }
+
+    public String getSmtpTls() {
+        return get("SmtpTls");
+    }
+
+    public void setImapHost(String value) {
+        set("ImapHost", value);
+    }
+
+    public String getImapHost() {
+        return get("ImapHost");
+    }
+
+    public void setImapPort(String value) {
+        set("ImapPort", value);
+    }
+
+    public String getImapPort() {
+        return get("ImapPort");
+    }
+
+    public void setImapTls(String value) {
+        set("ImapTls", value);
+    }
+
+    public String getImapTls() {
+        return get("ImapTls");
+    }
+
+    public void setMaxConnectionsPerMailbox(String value) {
+        set("MaxConnectionsPerMailbox", value);
+    }
+
+    public String getMaxConnectionsPerMailbox() {
+        return get("MaxConnectionsPerMailbox");
+    }
+
+    public void setConnectTimeoutMs(String value) {
+        set("ConnectTimeoutMs", value);
+    }
+
+    public String getConnectTimeoutMs() {
+        return get("ConnectTimeoutMs");
+    }
+
+    public void setReadTimeoutMs(String value) {
+        set("ReadTimeoutMs", value);
+    }
+
+    public String getReadTimeoutMs() {
+        return get("ReadTimeoutMs");
+    }
+
+    public void setTokenWaitMs(String value) {
+        set("TokenWaitMs", value);
+    }
+
+    public String getTokenWaitMs() {
+        return get("TokenWaitMs");
+    }
+
+    public void setPoolWaitMs(String value) {
+        set("PoolWaitMs", value);
+    }
+
+    public String getPoolWaitMs() {
+        return get("PoolWaitMs");
+    }
+
+    public void setTrustStorePath(String value) {
+        set("TrustStorePath", value);
+    }
+
+    public String getTrustStorePath() {
+        return get("TrustStorePath");
+    }
+
+    public void setTrustStoreType(String value) {
+        set("TrustStoreType", value);
+    }
+
+    public String getTrustStoreType() {
+        return get("TrustStoreType");
+    }
+
+    public void setMailDebug(String value) {
+        set("MailDebug", value);
+    }
+
+    public String getMailDebug() {
+        return get("MailDebug");
+    }
+
+    @Override
+    public ResourceAdapter getResourceAdapter() {
+        return resourceAdapter;
+    }
+
+    @Override
+    public void setResourceAdapter(ResourceAdapter ra) {
+        this.resourceAdapter = ra;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        this.logWriter = out;
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof OAuth2MailManagedConnectionFactory)) {
+            return false;
+        }
+        OAuth2MailManagedConnectionFactory other = (OAuth2MailManagedConnectionFactory) o;
+        return Objects.equals(configName, other.configName) && properties.equals(other.properties);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(configName, properties);
+    }
+
+    @Override
+    public String toString() {
+        return "OAuth2MailManagedConnectionFactory[" + configName + ", " + properties + "]";
+    }
+}

@@ -1,0 +1,68 @@
+package io.github.oauth2mail.jca;
+
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.BootstrapContext;
+import jakarta.resource.spi.ResourceAdapter;
+import jakarta.resource.spi.ResourceAdapterInternalException;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import java.io.Serializable;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import javax.transaction.xa.XAResource;
+
+/**
+ * The resource adapter: outbound only. It owns the runtimes (token refreshers and their threads) of its connection
+ * factories and closes them when the server stops the adapter, so an undeploy leaves no thread behind.
+ */
+public class OAuth2MailResourceAdapter implements ResourceAdapter, Serializable {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(OAuth2MailResourceAdapter.class.getName());
+
+    private final transient Set<ConnectorRuntime> runtimes = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void start(BootstrapContext ctx) throws ResourceAdapterInternalException {
+        LOG.info("OAM300 OAuth2 mail connector started");
+    }
+
+    @Override
+    public void stop() {
+        for (ConnectorRuntime r : runtimes) {
+            r.close();
+        }
+        runtimes.clear();
+        LOG.info("OAM301 OAuth2 mail connector stopped");
+    }
+
+    void register(ConnectorRuntime runtime) {
+        runtimes.add(runtime);
+    }
+
+    @Override
+    public void endpointActivation(MessageEndpointFactory factory, ActivationSpec spec) throws ResourceException {
+        throw new jakarta.resource.NotSupportedException("The OAuth2 mail connector has no inbound endpoints");
+    }
+
+    @Override
+    public void endpointDeactivation(MessageEndpointFactory factory, ActivationSpec spec) {
+        // no inbound endpoints
+    }
+
+    @Override
+    public XAResource[] getXAResources(ActivationSpec[] specs) {
+        return new XAResource[0];
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o == this;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.oauth2mail.token;
+
+import com.nimbusds.oauth2.sdk.AccessTokenResponse;
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import io.github.oauth2mail.config.ConnectorSettings;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Generic OAuth2 {@code refresh_token} grant. A rotated refresh token returned by the server replaces the old one in
+ * memory (not in the configuration: after a restart the configured one is used again, so configure a long-lived one
+ * or update the secret store when the provider rotates).
+ */
+final class RefreshTokenSource implements TokenSource {
+
+    private static final Logger LOG = Logger.getLogger(RefreshTokenSource.class.getName());
+
+    private final OAuth2Endpoint endpoint;
+    private final ClientAuthentication auth;
+    private final ClientID clientId;
+    private final Scope scope;
+    private final Object lock = new Object();
+    private RefreshToken refreshToken; // guarded by lock; never logged (its toString is the value)
+
+    RefreshTokenSource(ConnectorSettings settings) {
+        this.endpoint = new OAuth2Endpoint(settings, "refresh-token");
+        this.auth = OAuth2Endpoint.clientAuth(settings, settings.clientSecret().orElse(null));
+        this.clientId = new ClientID(settings.clientId());
+        this.scope = settings.scopes().isEmpty() ? null : new Scope(settings.scopes().toArray(String[]::new));
+        this.refreshToken = new RefreshToken(settings.refreshToken().orElseThrow().reveal());
+    }
+
+    @Override
+    public AccessToken fetch(String mailbox, boolean skipCache) throws TokenException {
+        synchronized (lock) { // a rotating server accepts each refresh token once: never two requests at a time
+            TokenRequest request = auth != null
+                    ? new TokenRequest(endpoint.uri(), auth, new RefreshTokenGrant(refreshToken), scope)
+                    : new TokenRequest(endpoint.uri(), clientId, new RefreshTokenGrant(refreshToken), scope);
+            AccessTokenResponse r = endpoint.send(request);
+            AccessToken token = endpoint.token(r);
+            RefreshToken rotated = r.getTokens().getRefreshToken();
+            if (rotated != null && !rotated.getValue().equals(refreshToken.getValue())) {
+                refreshToken = rotated;
+                LOG.log(Level.FINE, "OAM106 Connector resource ''{0}'': the token endpoint rotated the refresh token; "
+                        + "using the new one from now on", endpoint.context().resource());
+            }
+            return token;
+        }
+    }
+
+    @Override
+    public boolean perMailbox() {
+        return false;
+    }
+
+    @Override
+    public String credential() {
+        return endpoint.context().credential();
+    }
+
+    @Override
+    public String toString() {
+        return "RefreshTokenSource[" + endpoint.context().describe() + "]";
+    }
+}

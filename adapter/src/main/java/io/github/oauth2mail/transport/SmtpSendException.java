@@ -1,0 +1,102 @@
+package io.github.oauth2mail.transport;
+
+import jakarta.mail.Address;
+import jakarta.mail.SendFailedException;
+
+/**
+ * A send did not succeed. What the caller may do next is on the exception:
+ * <ul>
+ *   <li>{@link #connectionBroken()}: I/O error, timeout, {@code 421} or a protocol state that cannot be recovered;
+ *       discard the connection.</li>
+ *   <li>{@link #safeToRetry()}: the failure happened before the message's terminating {@code .} was written, so the
+ *       server cannot have accepted it; the caller may retry once on a fresh connection (useful when the connection
+ *       broke or the failure is {@link #temporary()}).</li>
+ *   <li>{@link #deliveryUnknown()}: the terminating {@code .} was sent but no reply was read; the server may or may not
+ *       have accepted the message. Never resend automatically.</li>
+ *   <li>{@link #temporary()}: a 4xx reply (e.g. {@code 432 4.3.2}, {@code 451}); {@code false} for 5xx.</li>
+ * </ul>
+ * Recipient rejections fill {@link #getInvalidAddresses()} (5xx) and {@link #getValidUnsentAddresses()}.
+ */
+public final class SmtpSendException extends SendFailedException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int replyCode;
+    private final String serverReply;
+    private final boolean connectionBroken;
+    private final boolean safeToRetry;
+    private final boolean deliveryUnknown;
+    private final boolean temporary;
+
+    private SmtpSendException(String message, Exception cause, Address[] validUnsent, Address[] invalid, int replyCode,
+                              String serverReply, boolean connectionBroken, boolean safeToRetry,
+                              boolean deliveryUnknown, boolean temporary) {
+        super(message, cause, null, validUnsent, invalid);
+        this.replyCode = replyCode;
+        this.serverReply = serverReply;
+        this.connectionBroken = connectionBroken;
+        this.safeToRetry = safeToRetry;
+        this.deliveryUnknown = deliveryUnknown;
+        this.temporary = temporary;
+    }
+
+    /** The server answered a command before the final {@code .} with an error. */
+    static SmtpSendException rejected(String message, SmtpReply reply, Address[] validUnsent, Address[] invalid,
+                                      boolean broken) {
+        return new SmtpSendException(message + ": " + reply + (reply.isTemporary() ? " (temporary)" : " (permanent)"),
+                null, validUnsent, invalid, reply.code(), reply.toString(), broken, true, false, reply.isTemporary());
+    }
+
+    /** The server answered the message data with an error: it did not accept the message. */
+    static SmtpSendException dataRejected(String message, SmtpReply reply) {
+        return new SmtpSendException(message + ": " + reply + (reply.isTemporary() ? " (temporary)" : " (permanent)"),
+                null, null, null, reply.code(), reply.toString(), reply.code() == 421, false, false,
+                reply.isTemporary());
+    }
+
+    /** The connection failed before the final {@code .} was written. */
+    static SmtpSendException brokenBeforeData(String message, Exception cause) {
+        return new SmtpSendException(message, cause, null, null, -1, null, true, true, false, true);
+    }
+
+    /** The final {@code .} was written but no reply came. */
+    static SmtpSendException deliveryUnknown(String message, Exception cause) {
+        return new SmtpSendException(message, cause, null, null, -1, null, true, false, true, false);
+    }
+
+    /** Invalid input detected before any command was sent (no retry helps). */
+    static SmtpSendException invalid(String message, Address[] invalid) {
+        return new SmtpSendException(message, null, null, invalid, -1, null, false, false, false, false);
+    }
+
+    /** Something else went wrong; the connection state is unknown, so it is broken, and a retry would not help. */
+    static SmtpSendException broken(String message, Exception cause) {
+        return new SmtpSendException(message, cause, null, null, -1, null, true, false, false, false);
+    }
+
+    public boolean connectionBroken() {
+        return connectionBroken;
+    }
+
+    public boolean safeToRetry() {
+        return safeToRetry;
+    }
+
+    public boolean deliveryUnknown() {
+        return deliveryUnknown;
+    }
+
+    public boolean temporary() {
+        return temporary;
+    }
+
+    /** The server's reply code, or -1 when the failure was not a reply (I/O, timeout, invalid input). */
+    public int replyCode() {
+        return replyCode;
+    }
+
+    /** The server's reply text, e.g. {@code 432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded}; or null. */
+    public String serverReply() {
+        return serverReply;
+    }
+}

@@ -1,0 +1,355 @@
+package io.github.oauth2mail.testing;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A small in-process SMTP server for protocol tests: plain, implicit TLS or STARTTLS; XOAUTH2 and OAUTHBEARER with
+ * the OAuth2 error challenge on a wrong token; a 1000-byte command line limit ({@code 500 5.5.2 Line too long});
+ * scripted replies, connection drops and replies that never come. Records every line it receives.
+ */
+public final class ScriptedSmtpServer implements AutoCloseable {
+
+    /** RFC 5321 4.5.3.1.4 text line limit, CRLF included. */
+    public static final int MAX_LINE = 1000;
+    private static final String ERROR_JSON = "{\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"https://outlook.office365.com/.default\"}";
+
+    private final ServerSocket server;
+    private final SSLContext tls;
+    private final boolean implicitTls;
+    private volatile boolean offerStartTls;
+    private volatile String mechanisms = "XOAUTH2 OAUTHBEARER";
+    private volatile boolean pipelining = true;
+    private volatile Set<String> acceptedTokens = Set.of();
+    private final Map<String, String> replies = new HashMap<>();
+    private volatile String dropOn;
+    private volatile String hangOn;
+    private volatile boolean stallInData;
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final List<String> received = new CopyOnWriteArrayList<>();
+    private final List<String> authResponses = new CopyOnWriteArrayList<>();
+    private final List<String> messages = new CopyOnWriteArrayList<>();
+    private final List<String> arrivedWithMore = new CopyOnWriteArrayList<>();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+    private ScriptedSmtpServer(SSLContext tls, boolean implicitTls) throws IOException {
+        this.tls = tls;
+        this.implicitTls = implicitTls;
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        this.server = implicitTls ? tls.getServerSocketFactory().createServerSocket() : new ServerSocket();
+        server.setReceiveBufferSize(4096);
+        server.bind(new java.net.InetSocketAddress(lo, 0), 50);
+        Thread t = new Thread(this::acceptLoop, "scripted-smtp-accept");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Plain SMTP that offers STARTTLS with {@code tls}. */
+    public static ScriptedSmtpServer startTls(SSLContext tls) throws IOException {
+        ScriptedSmtpServer s = new ScriptedSmtpServer(tls, false);
+        s.offerStartTls = true;
+        return s;
+    }
+
+    /** Plain SMTP without STARTTLS. */
+    public static ScriptedSmtpServer plain() throws IOException {
+        return new ScriptedSmtpServer(null, false);
+    }
+
+    /** SMTPS (TLS from the first byte). */
+    public static ScriptedSmtpServer implicitTls(SSLContext tls) throws IOException {
+        return new ScriptedSmtpServer(tls, true);
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public ScriptedSmtpServer acceptTokens(String... tokens) {
+        acceptedTokens = Set.of(tokens);
+        return this;
+    }
+
+    public ScriptedSmtpServer mechanisms(String m) {
+        mechanisms = m;
+        return this;
+    }
+
+    /** Whether EHLO offers PIPELINING (default true). */
+    public ScriptedSmtpServer pipelining(boolean offer) {
+        pipelining = offer;
+        return this;
+    }
+
+    /** Command lines that arrived together with more input (the client did not wait for their reply). */
+    public List<String> arrivedWithMore() {
+        return List.copyOf(arrivedWithMore);
+    }
+
+    /** Answers commands with this verb ({@code MAIL}, {@code RCPT}, {@code DATA}, or {@code .} for the data end). */
+    public synchronized ScriptedSmtpServer reply(String verb, String reply) {
+        replies.put(verb, reply);
+        return this;
+    }
+
+    /** Closes the connection, unanswered, when a command with this verb arrives. */
+    public ScriptedSmtpServer dropOn(String verb) {
+        dropOn = verb;
+        return this;
+    }
+
+    /** After {@code 354}, stops reading (the client's writes then block once the socket buffers are full). */
+    public ScriptedSmtpServer stallInData() {
+        stallInData = true;
+        return this;
+    }
+
+    /** Never answers a command with this verb (until the server is closed). */
+    public ScriptedSmtpServer hangOn(String verb) {
+        hangOn = verb;
+        return this;
+    }
+
+    /** Every command line received, as received (AUTH payloads included). */
+    public List<String> received() {
+        return List.copyOf(received);
+    }
+
+    /** Every decoded SASL client response (XOAUTH2 / OAUTHBEARER initial response). */
+    public List<String> authResponses() {
+        return List.copyOf(authResponses);
+    }
+
+    /** Every message body accepted or dropped after the final dot, with dot-stuffing undone. */
+    public List<String> messages() {
+        return List.copyOf(messages);
+    }
+
+    public boolean receivedVerb(String verb) {
+        return received.stream().anyMatch(l -> verb(l).equals(verb));
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                sockets.add(s);
+                Thread t = new Thread(() -> serve(s), "scripted-smtp-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        try (Socket socket = s) {
+            Conn c = new Conn(socket);
+            c.send("220 scripted.test ESMTP ready");
+            boolean inTls = implicitTls;
+            while (true) {
+                String line = c.readLine();
+                if (line == null) {
+                    return;
+                }
+                received.add(line);
+                if (c.hasMore()) {
+                    arrivedWithMore.add(line);
+                }
+                if (line.length() + 2 > MAX_LINE) {
+                    c.send("500 5.5.2 Line too long");
+                    continue;
+                }
+                String verb = verb(line);
+                if (verb.equals(dropOn)) {
+                    return;
+                }
+                if (verb.equals(hangOn)) {
+                    closing.await();
+                    return;
+                }
+                String scripted;
+                synchronized (this) {
+                    scripted = replies.get(verb);
+                }
+                if (scripted != null) {
+                    c.send(scripted);
+                    continue;
+                }
+                switch (verb) {
+                    case "EHLO":
+                        c.send("250-scripted.test\r\n" + (pipelining ? "250-PIPELINING\r\n" : "") + "250-SMTPUTF8\r\n"
+                                + (offerStartTls && !inTls ? "250-STARTTLS\r\n" : "") + "250 AUTH " + mechanisms);
+                        break;
+                    case "STARTTLS":
+                        c.send("220 2.0.0 Ready to start TLS");
+                        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket, null, socket.getPort(), true);
+                        ssl.setUseClientMode(false);
+                        ssl.startHandshake();
+                        c = new Conn(ssl);
+                        inTls = true;
+                        break;
+                    case "AUTH":
+                        auth(c, line);
+                        break;
+                    case "DATA":
+                        c.send("354 Start mail input; end with <CRLF>.<CRLF>");
+                        if (stallInData) {
+                            closing.await();
+                            return;
+                        }
+                        if (!data(c)) {
+                            return;
+                        }
+                        break;
+                    case "QUIT":
+                        c.send("221 2.0.0 Bye");
+                        return;
+                    default:
+                        c.send("250 2.0.0 OK");
+                }
+            }
+        } catch (IOException e) {
+            // the client went away or failed the TLS handshake: nothing to do
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean data(Conn c) throws IOException, InterruptedException {
+        StringBuilder body = new StringBuilder();
+        while (true) {
+            String l = c.readLine();
+            if (l == null) {
+                return false;
+            }
+            if (l.equals(".")) {
+                break;
+            }
+            body.append(l.startsWith(".") ? l.substring(1) : l).append("\r\n");
+        }
+        messages.add(body.toString());
+        if (".".equals(dropOn)) {
+            return false;
+        }
+        if (".".equals(hangOn)) {
+            closing.await();
+            return false;
+        }
+        String scripted;
+        synchronized (this) {
+            scripted = replies.get(".");
+        }
+        c.send(scripted != null ? scripted : "250 2.0.0 OK queued");
+        return true;
+    }
+
+    private void auth(Conn c, String line) throws IOException {
+        String[] parts = line.split(" ");
+        String mechanism = parts.length > 1 ? parts[1].toUpperCase(Locale.ROOT) : "";
+        String b64;
+        if (parts.length > 2) {
+            b64 = parts[2];
+        } else {
+            c.send("334 ");
+            b64 = c.readLine();
+            if (b64 == null) {
+                return;
+            }
+            received.add(b64);
+        }
+        String decoded = new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
+        authResponses.add(decoded);
+        Map<String, String> kv = new HashMap<>();
+        for (String f : decoded.split("\u0001")) {
+            int eq = f.indexOf('=');
+            if (eq > 0) {
+                kv.put(f.substring(0, eq), f.substring(eq + 1));
+            }
+        }
+        String auth = kv.getOrDefault("auth", "");
+        String token = auth.startsWith("Bearer ") ? auth.substring(7) : "";
+        boolean wellFormed = mechanism.equals("XOAUTH2") ? decoded.startsWith("user=")
+                : decoded.startsWith("n,a=") && kv.containsKey("host") && kv.containsKey("port");
+        if (wellFormed && acceptedTokens.contains(token)) {
+            c.send("235 2.7.0 Authentication successful");
+            return;
+        }
+        c.send("334 " + Base64.getEncoder().encodeToString(ERROR_JSON.getBytes(StandardCharsets.UTF_8)));
+        String ack = c.readLine();
+        if (ack == null) {
+            return;
+        }
+        received.add(ack);
+        c.send("535 5.7.3 Authentication unsuccessful");
+    }
+
+    private static String verb(String line) {
+        if (line.equals(".")) {
+            return ".";
+        }
+        int sp = line.indexOf(' ');
+        String v = (sp < 0 ? line : line.substring(0, sp)).toUpperCase(Locale.ROOT);
+        return v.equals("MAIL") || v.equals("RCPT") ? v : v.replaceAll("[^A-Z]", "");
+    }
+
+    @Override
+    public void close() throws IOException {
+        closing.countDown();
+        server.close();
+        for (Socket s : sockets) {
+            s.close();
+        }
+    }
+
+    /** One connection's line I/O. */
+    private static final class Conn {
+        private final InputStream in;
+        private final OutputStream out;
+
+        Conn(Socket s) throws IOException {
+            in = new BufferedInputStream(s.getInputStream());
+            out = s.getOutputStream();
+        }
+
+        void send(String reply) throws IOException {
+            out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        boolean hasMore() throws IOException {
+            return in.available() > 0;
+        }
+
+        String readLine() throws IOException {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            int c;
+            while ((c = in.read()) != '\n') {
+                if (c < 0) {
+                    return null;
+                }
+                b.write(c);
+            }
+            String s = b.toString(StandardCharsets.UTF_8);
+            return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.oauth2mail.testing;
+
+import io.github.oauth2mail.config.ConnectorSettings;
+import io.github.oauth2mail.config.TlsSupport;
+import io.github.oauth2mail.token.TokenProvider;
+import io.github.oauth2mail.transport.MailConnector;
+import io.github.oauth2mail.transport.OAuth2ImapStore;
+import io.github.oauth2mail.transport.SmtpConnection;
+import io.github.oauth2mail.transport.SmtpLease;
+import jakarta.mail.Address;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.NoSuchProviderException;
+import jakarta.mail.Provider;
+import jakarta.mail.Session;
+import java.util.Properties;
+
+/** An unpooled {@link MailConnector} for tests: each lease is a new {@link SmtpConnection}. */
+public final class TestMailConnector implements MailConnector {
+
+    private final ConnectorSettings settings;
+    private final TokenProvider tokens;
+
+    public TestMailConnector(ConnectorSettings settings, TokenProvider tokens) {
+        this.settings = settings;
+        this.tokens = tokens;
+    }
+
+    /** A Session carrying this connector, with the adapter's IMAP store registered for imap and imaps. */
+    public Session session() throws NoSuchProviderException {
+        Properties p = new Properties();
+        p.put(SESSION_KEY, this);
+        Session s = Session.getInstance(p);
+        for (Provider provider : OAuth2ImapStore.providers()) {
+            s.setProvider(provider);
+        }
+        return s;
+    }
+
+    @Override
+    public ConnectorSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public TokenProvider tokens() {
+        return tokens;
+    }
+
+    @Override
+    public SmtpLease lease(String mailbox) throws MessagingException {
+        SmtpConnection c = SmtpConnection.open(settings, TlsSupport.socketFactory(settings), tokens, mailbox);
+        return new SmtpLease() {
+            @Override
+            public String mailbox() {
+                return c.mailbox();
+            }
+
+            @Override
+            public void send(Message message, Address[] recipients) throws MessagingException {
+                c.send(message, recipients);
+            }
+
+            @Override
+            public void close() {
+                c.close();
+            }
+        };
+    }
+}
