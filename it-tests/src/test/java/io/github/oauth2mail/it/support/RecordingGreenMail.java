@@ -61,11 +61,22 @@ final class RecordingGreenMail extends GreenMail {
         @Override
         protected ProtocolHandler createProtocolHandler(Socket socket) {
             return new SmtpHandler(new SmtpCommandRegistry(), managers.getSmtpManager(), socket) {
+                // AUTH holds for the whole SMTP session (RFC 4954), but GreenMail keeps it in the current message and
+                // drops it after DATA: remember it per connection, or a pooled connection's second mail reads "none"
+                private AuthenticationState sessionAuth;
+
                 @Override
                 protected void handleCommand() throws IOException {
                     super.handleCommand();
+                    if (state == null || state.getMessage() == null) {
+                        return;
+                    }
+                    AuthenticationState auth = state.getMessage().getAuthenticationState();
+                    if (auth != null) {
+                        sessionAuth = auth;
+                    }
                     if (currentLine != null && currentLine.regionMatches(true, 0, "MAIL FROM", 0, 9)) {
-                        logins.add(describe(state.getMessage().getAuthenticationState()));
+                        logins.add(describe(auth != null ? auth : sessionAuth));
                     }
                 }
             };

@@ -1,0 +1,97 @@
+package io.github.oauth2mail.it.servers;
+
+import io.github.oauth2mail.it.support.Layout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Where the WildFly and Liberty runs find their parts; Maven passes the folders as system properties. */
+final class ServerLayout {
+
+    private ServerLayout() {
+    }
+
+    /** The unpacked {@code wildfly-dist} zip (never modified: every run works on a copy). */
+    static Path wildflyDist() {
+        return Path.of(System.getProperty("it.wildfly.dist", "target/servers/wildfly")).toAbsolutePath();
+    }
+
+    /** The unpacked {@code openliberty-runtime} zip's {@code wlp} folder (servers live in a user dir of their own). */
+    static Path libertyDist() {
+        return Path.of(System.getProperty("it.liberty.dist", "target/servers/liberty/wlp")).toAbsolutePath();
+    }
+
+    /** {@code server-config/}: the files the tests use as they are checked in. */
+    static Path serverConfig() {
+        return Path.of(System.getProperty("it.server.config", "../server-config")).toAbsolutePath().normalize();
+    }
+
+    static Path namingJar() {
+        return Layout.dist().resolve("oauth2-mail-wildfly-naming.jar");
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static boolean portFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static void copyTree(Path from, Path to) {
+        try (Stream<Path> paths = Files.walk(from)) {
+            paths.forEach(p -> {
+                Path target = to.resolve(from.relativize(p).toString());
+                try {
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
