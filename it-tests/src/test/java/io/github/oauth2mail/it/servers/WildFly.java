@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * WildFly configured by {@code server-config/wildfly/oauth2-mail-connector.cli} exactly as checked in. Once per test
- * JVM a fresh copy of the unpacked distribution is configured by that script (embedded server, offline); every start
+ * WildFly configured by {@code server-config/wildfly/oauth2-mail-connector.cli} (or {@code oauth2-mail-provider.cli})
+ * exactly as checked in. Once per test JVM and script a fresh copy of the unpacked distribution is configured by that
+ * script (embedded server, offline); every start
  * then runs on a copy of its configured {@code standalone/} folder ({@code jboss.server.base.dir}) with the sample WAR
  * in {@code deployments/}, free ports ({@code jboss.socket.binding.port-offset}) and the given environment.
  */
@@ -22,55 +23,101 @@ public final class WildFly implements AppServer {
     public static final String VERSION = "38.0.1.Final";
     private static final String STARTED = "WFLYSRV0025";
     private static final String STARTED_WITH_ERRORS = "WFLYSRV0026";
-    private static Path configuredHome;
-    private static long configureMillis;
+    private static final Map<Mode, Path> HOMES = new java.util.EnumMap<>(Mode.class);
+    private static final Map<Mode, Long> CONFIGURE_MILLIS = new java.util.EnumMap<>(Mode.class);
 
     private final ServerProcess process;
     private final Path baseDir;
     private final int httpPort;
+    private final Mode mode;
 
-    private WildFly(ServerProcess process, Path baseDir, int httpPort) {
+    private WildFly(ServerProcess process, Path baseDir, int httpPort, Mode mode) {
         this.process = process;
         this.baseDir = baseDir;
         this.httpPort = httpPort;
+        this.mode = mode;
     }
 
-    /** The configured WildFly home of this JVM (configured on first use). */
-    static synchronized Path configuredHome() throws IOException {
-        if (configuredHome == null) {
-            long t0 = System.nanoTime();
-            Path home = Layout.work("wildfly-home");
-            ServerLayout.deleteTree(home);
-            ServerLayout.copyTree(ServerLayout.wildflyDist(), home);
-            Path config = ServerLayout.serverConfig().resolve("wildfly");
-            List<String> cli = List.of("sh", home.resolve("bin/jboss-cli.sh").toString(), "--resolve-parameter-values",
-                    "--file=" + config.resolve("oauth2-mail-connector.cli"),
-                    "-Doauth2mail.rar=" + Layout.adapterRar(),
-                    "-Doauth2mail.naming.jar=" + ServerLayout.namingJar(),
-                    "-Doauth2mail.config-name=demo",
-                    "-Doauth2mail.server-config=standalone.xml",
-                    "-Doauth2mail.app-deployment=sample-app.war",
-                    "-Doauth2mail.app-resource-ref=" + config.resolve("jboss-web-mail-resource.xml"),
-                    "-Doauth2mail.log-level=FINEST");
-            String out = ServerProcess.run("jboss-cli", cli, home, Map.of(), home.resolve("jboss-cli.log"),
-                    Duration.ofSeconds(180));
-            if (out.contains("\"outcome\" => \"failed\"") || !out.contains("\"outcome\" => \"success\"")) {
-                throw new IllegalStateException("oauth2-mail-connector.cli failed; log: " + home.resolve("jboss-cli.log"));
-            }
-            configuredHome = home;
-            configureMillis = (System.nanoTime() - t0) / 1_000_000;
+    /** How the mail resource is configured: which checked-in script. */
+    public enum Mode {
+        /** {@code oauth2-mail-connector.cli}: the .rar, IronJacamar pool, naming object factory. */
+        CONNECTOR("oauth2-mail-connector.cli"),
+        /** {@code oauth2-mail-provider.cli}: the mail subsystem's session with the adapter as a global module. */
+        PROVIDER("oauth2-mail-provider.cli");
+
+        private final String script;
+
+        Mode(String script) {
+            this.script = script;
         }
-        return configuredHome;
+    }
+
+    /** The WildFly home configured for {@code mode} in this JVM (configured on first use). */
+    static synchronized Path configuredHome(Mode mode) throws IOException {
+        Path configured = HOMES.get(mode);
+        if (configured != null) {
+            return configured;
+        }
+        long t0 = System.nanoTime();
+        Path home = Layout.work("wildfly-home-" + mode.name().toLowerCase(java.util.Locale.ROOT));
+        ServerLayout.deleteTree(home);
+        ServerLayout.copyTree(ServerLayout.wildflyDist(), home);
+        Path config = ServerLayout.serverConfig().resolve("wildfly");
+        List<String> cli = new ArrayList<>(List.of("sh", home.resolve("bin/jboss-cli.sh").toString(),
+                "--resolve-parameter-values", "--file=" + config.resolve(mode.script),
+                "-Doauth2mail.config-name=demo",
+                "-Doauth2mail.server-config=standalone.xml",
+                "-Doauth2mail.app-deployment=sample-app.war",
+                "-Doauth2mail.app-resource-ref=" + config.resolve("jboss-web-mail-resource.xml"),
+                "-Doauth2mail.log-level=FINEST"));
+        if (mode == Mode.CONNECTOR) {
+            cli.add("-Doauth2mail.rar=" + Layout.adapterRar());
+            cli.add("-Doauth2mail.naming.jar=" + ServerLayout.namingJar());
+        } else {
+            cli.add("-Doauth2mail.module.resources=" + String.join(":", adapterJars(home.resolve("oauth2-mail-lib"))));
+            cli.add("-Doauth2mail.from=" + io.github.oauth2mail.it.support.ConnectorFixture.MAILBOX);
+        }
+        String out = ServerProcess.run("jboss-cli", cli, home, Map.of(), home.resolve("jboss-cli.log"),
+                Duration.ofSeconds(180));
+        if (out.contains("\"outcome\" => \"failed\"") || !out.contains("\"outcome\" => \"success\"")) {
+            throw new IllegalStateException(mode.script + " failed; log: " + home.resolve("jboss-cli.log"));
+        }
+        HOMES.put(mode, home);
+        CONFIGURE_MILLIS.put(mode, (System.nanoTime() - t0) / 1_000_000);
+        return home;
+    }
+
+    /** The jars of the .rar (the adapter's classes and what it bundles), unpacked into {@code dir}. */
+    private static List<String> adapterJars(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<String> jars = new ArrayList<>();
+        try (java.util.zip.ZipFile rar = new java.util.zip.ZipFile(Layout.adapterRar().toFile())) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(rar.entries())) {
+                if (e.getName().endsWith(".jar") && !e.getName().contains("/")) {
+                    Path jar = dir.resolve(e.getName());
+                    try (java.io.InputStream in = rar.getInputStream(e)) {
+                        Files.copy(in, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    jars.add(jar.toString());
+                }
+            }
+        }
+        return jars;
     }
 
     /** How long the one-time configuration (copy + jboss-cli) took, for the timings table. */
-    static long configureMillis() {
-        return configureMillis;
+    static long configureMillis(Mode mode) {
+        return CONFIGURE_MILLIS.getOrDefault(mode, -1L);
+    }
+
+    /** Starts WildFly configured by the connector script. */
+    public static WildFly start(String name, Map<String, String> env) throws IOException {
+        return start(name, env, Mode.CONNECTOR);
     }
 
     /** Starts WildFly with the sample app; returns once it has started without errors (bounded: 180 s). */
-    public static WildFly start(String name, Map<String, String> env) throws IOException {
-        Path home = configuredHome();
+    public static WildFly start(String name, Map<String, String> env, Mode mode) throws IOException {
+        Path home = configuredHome(mode);
         Path work = Layout.work(name);
         Path base = work.resolve("standalone");
         ServerLayout.deleteTree(base);
@@ -86,7 +133,7 @@ public final class WildFly implements AppServer {
         ServerProcess process = ServerProcess.start("wildfly", cmd, work, processEnv, work.resolve("wildfly-console.log"),
                 line -> line.contains(STARTED) || line.contains(STARTED_WITH_ERRORS));
         String line = process.awaitReady(Duration.ofSeconds(180));
-        WildFly wildfly = new WildFly(process, base, 8080 + offset);
+        WildFly wildfly = new WildFly(process, base, 8080 + offset, mode);
         if (line.contains(STARTED_WITH_ERRORS)) {
             wildfly.close();
             throw new IllegalStateException("WildFly started with errors; log: " + work + "\n" + process.tail());
@@ -112,7 +159,7 @@ public final class WildFly implements AppServer {
 
     @Override
     public String description() {
-        return "WildFly " + VERSION;
+        return "WildFly " + VERSION + (mode == Mode.PROVIDER ? " (transport-provider mode)" : "");
     }
 
     @Override
