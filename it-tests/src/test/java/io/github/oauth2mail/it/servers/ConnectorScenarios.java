@@ -47,11 +47,17 @@ public abstract class ConnectorScenarios {
     /** Starts the server under test with this environment. */
     protected abstract ServerFixture.Launcher launcher();
 
+    /** Environment variables this server needs on top of the common ones ({@code null} removes one). */
+    protected Map<String, String> serverEnv() {
+        return Map.of();
+    }
+
     @BeforeAll
     void start() throws Exception {
         long t0 = System.nanoTime();
-        fixture = ServerFixture.start(getClass().getSimpleName(), launcher(),
-                Map.of("OAUTH2MAIL_DEMO_MAIL_DEBUG", "true"), 3600);
+        Map<String, String> env = new LinkedHashMap<>(serverEnv());
+        env.put("OAUTH2MAIL_DEMO_MAIL_DEBUG", "true");
+        fixture = ServerFixture.start(getClass().getSimpleName(), launcher(), env, 3600);
         System.out.printf("%s ready in %d ms (process start to started line; %d ms with GreenMail and issuer)%n",
                 fixture.server().description(), fixture.server().startupMillis(), (System.nanoTime() - t0) / 1_000_000);
         app = fixture.app();

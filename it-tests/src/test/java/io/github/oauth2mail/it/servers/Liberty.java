@@ -49,7 +49,7 @@ public final class Liberty implements AppServer {
                 "OAUTH2MAIL_LOG_LEVEL=" + logLevel, ""));
         Map<String, String> processEnv = new LinkedHashMap<>(env);
         processEnv.put("WLP_USER_DIR", userDir.toString());
-        processEnv.put("JVM_ARGS", "-Xmx512m -XX:TieredStopAtLevel=1");
+        processEnv.put("JVM_ARGS", "-Xmx512m -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true");
         List<String> cmd = List.of("sh", ServerLayout.libertyDist().resolve("bin/server").toString(), "run", SERVER);
         ServerProcess process = ServerProcess.start("liberty", cmd, work, processEnv, work.resolve("liberty-console.log"),
                 line -> line.contains(READY));
