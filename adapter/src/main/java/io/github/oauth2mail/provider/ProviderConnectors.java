@@ -13,6 +13,10 @@ import java.util.concurrent.ConcurrentMap;
  * JavaMail resource) names the adapter's transport/store and carries {@value #CONFIG_NAME}; this registry turns that
  * name into a connector Session whose settings come from MicroProfile Config / env ({@code oauth2mail.<name>.*}).
  *
+ * <p>The transport and store are registered in the jar's {@code META-INF/javamail.providers} under protocol names of
+ * their own ({@code oauth2mail-smtp}, {@code oauth2mail-imap}): Jakarta Mail honours {@code mail.smtp.class} only for
+ * a registered class, and no session's default {@code smtp}/{@code imap} changes.
+ *
  * <p>One runtime (token refresher and a small connection pool of the adapter's own, at most
  * {@code max-connections-per-mailbox} per mailbox) per name, shared by every Session that names it, for the life of
  * this class loader. That is static state on purpose: in this mode the adapter is a server library (a JBoss global
