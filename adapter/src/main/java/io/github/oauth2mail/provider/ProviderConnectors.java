@@ -28,6 +28,8 @@ public final class ProviderConnectors {
 
     /** Session property naming the connector settings, e.g. {@code mail.oauth2mail.config-name=office365}. */
     public static final String CONFIG_NAME = "mail.oauth2mail.config-name";
+    /** The same, as Payara's JavaMail resource writes it (its {@code mail-x-y} properties become {@code mail.x.y}). */
+    static final String CONFIG_NAME_DOTTED = "mail.oauth2mail.config.name";
 
     private static final ConcurrentMap<String, OAuth2MailManagedConnectionFactory> FACTORIES = new ConcurrentHashMap<>();
 
@@ -40,6 +42,9 @@ public final class ProviderConnectors {
      */
     static Session connectorSession(Session appSession) throws MessagingException {
         String name = appSession.getProperty(CONFIG_NAME);
+        if (name == null || name.isBlank()) {
+            name = appSession.getProperty(CONFIG_NAME_DOTTED);
+        }
         if (name == null || name.isBlank()) {
             throw new MessagingException("OAM410 This mail session uses the OAuth2 mail connector's transport but has no "
                     + "property " + CONFIG_NAME + " (the name of its oauth2mail.<name>.* settings)");
