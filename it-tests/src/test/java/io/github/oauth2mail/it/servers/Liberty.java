@@ -32,21 +32,41 @@ public final class Liberty implements AppServer {
         this.httpPort = httpPort;
     }
 
-    /** Starts Liberty with the sample app; returns once it is ready with the app started (bounded: 240 s). */
+    /** Starts Liberty configured by {@code server.xml} (the connector resource). */
     public static Liberty start(String name, Map<String, String> env, String logLevel) throws IOException {
+        return start(name, env, logLevel, false);
+    }
+
+    /**
+     * Starts Liberty with the sample app, configured by {@code server.xml} or, in transport-provider mode, by
+     * {@code server-provider-mode.xml}; returns once it is ready with the app started (bounded: 240 s).
+     */
+    public static Liberty start(String name, Map<String, String> env, String logLevel, boolean providerMode)
+            throws IOException {
         Path work = Layout.work(name);
         Path userDir = work.resolve("wlp-usr");
         ServerLayout.deleteTree(userDir);
         Path serverDir = userDir.resolve("servers").resolve(SERVER);
         Files.createDirectories(serverDir.resolve("dropins"));
-        Files.copy(ServerLayout.serverConfig().resolve("liberty/server.xml"), serverDir.resolve("server.xml"));
-        Files.copy(Layout.sampleWar(), serverDir.resolve("dropins/sample-app.war"));
         int port = ServerLayout.freePort();
-        Files.writeString(serverDir.resolve("bootstrap.properties"), String.join("\n",
+        List<String> bootstrap = new java.util.ArrayList<>(List.of(
                 "default.http.port=" + port,
-                "OAUTH2MAIL_RAR=" + Layout.adapterRar(),
                 "OAUTH2MAIL_CONFIG_NAME=demo",
-                "OAUTH2MAIL_LOG_LEVEL=" + logLevel, ""));
+                "OAUTH2MAIL_LOG_LEVEL=" + logLevel));
+        if (providerMode) {
+            Files.copy(ServerLayout.serverConfig().resolve("liberty/server-provider-mode.xml"),
+                    serverDir.resolve("server.xml"));
+            Path lib = work.resolve("oauth2-mail-lib");
+            ServerLayout.unpackJars(Layout.adapterRar(), lib);
+            bootstrap.add("OAUTH2MAIL_LIB=" + lib);
+            bootstrap.add("OAUTH2MAIL_FROM=" + io.github.oauth2mail.it.support.ConnectorFixture.MAILBOX);
+            bootstrap.add("OAUTH2MAIL_APP=" + Layout.sampleWar());
+        } else {
+            Files.copy(ServerLayout.serverConfig().resolve("liberty/server.xml"), serverDir.resolve("server.xml"));
+            Files.copy(Layout.sampleWar(), serverDir.resolve("dropins/sample-app.war"));
+            bootstrap.add("OAUTH2MAIL_RAR=" + Layout.adapterRar());
+        }
+        Files.writeString(serverDir.resolve("bootstrap.properties"), String.join("\n", bootstrap) + "\n");
         Map<String, String> processEnv = new LinkedHashMap<>(env);
         processEnv.put("WLP_USER_DIR", userDir.toString());
         processEnv.put("JVM_ARGS", "-Xmx512m -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true");

@@ -87,6 +87,24 @@ final class ServerLayout {
         }
     }
 
+    /** The top-level jars of {@code archive} (a .rar: the adapter's classes and what it bundles), unpacked into {@code dir}. */
+    static java.util.List<String> unpackJars(Path archive, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        java.util.List<String> jars = new java.util.ArrayList<>();
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(archive.toFile())) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(zip.entries())) {
+                if (e.getName().endsWith(".jar") && !e.getName().contains("/")) {
+                    Path jar = dir.resolve(e.getName());
+                    try (java.io.InputStream in = zip.getInputStream(e)) {
+                        Files.copy(in, jar, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    jars.add(jar.toString());
+                }
+            }
+        }
+        return jars;
+    }
+
     static String read(Path file) {
         try {
             return Files.isRegularFile(file) ? Files.readString(file) : "";

@@ -74,7 +74,7 @@ public final class WildFly implements AppServer {
             cli.add("-Doauth2mail.rar=" + Layout.adapterRar());
             cli.add("-Doauth2mail.naming.jar=" + ServerLayout.namingJar());
         } else {
-            cli.add("-Doauth2mail.module.resources=" + String.join(":", adapterJars(home.resolve("oauth2-mail-lib"))));
+            cli.add("-Doauth2mail.module.resources=" + String.join(":", ServerLayout.unpackJars(Layout.adapterRar(), home.resolve("oauth2-mail-lib"))));
             cli.add("-Doauth2mail.from=" + io.github.oauth2mail.it.support.ConnectorFixture.MAILBOX);
         }
         String out = ServerProcess.run("jboss-cli", cli, home, Map.of(), home.resolve("jboss-cli.log"),
@@ -85,24 +85,6 @@ public final class WildFly implements AppServer {
         HOMES.put(mode, home);
         CONFIGURE_MILLIS.put(mode, (System.nanoTime() - t0) / 1_000_000);
         return home;
-    }
-
-    /** The jars of the .rar (the adapter's classes and what it bundles), unpacked into {@code dir}. */
-    private static List<String> adapterJars(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        List<String> jars = new ArrayList<>();
-        try (java.util.zip.ZipFile rar = new java.util.zip.ZipFile(Layout.adapterRar().toFile())) {
-            for (java.util.zip.ZipEntry e : java.util.Collections.list(rar.entries())) {
-                if (e.getName().endsWith(".jar") && !e.getName().contains("/")) {
-                    Path jar = dir.resolve(e.getName());
-                    try (java.io.InputStream in = rar.getInputStream(e)) {
-                        Files.copy(in, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                    }
-                    jars.add(jar.toString());
-                }
-            }
-        }
-        return jars;
     }
 
     /** How long the one-time configuration (copy + jboss-cli) took, for the timings table. */
