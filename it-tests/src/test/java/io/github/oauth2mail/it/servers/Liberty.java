@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Open Liberty with {@code server-config/liberty/server.xml} exactly as checked in, in a user dir of its own
+ * Open Liberty with {@code server-config/liberty/server.xml} (or {@code server-provider-mode.xml}) exactly as checked
+ * in, in a user dir of its own
  * ({@code WLP_USER_DIR}) under the run's work folder: the server's {@code bootstrap.properties} gives the variables
  * the file documents (the .rar, the config name, the trace level, the HTTP port), the sample WAR goes to
  * {@code dropins/}, and the environment carries the MicroProfile Config keys and secrets.
@@ -26,10 +27,13 @@ public final class Liberty implements AppServer {
     private final Path serverDir;
     private final int httpPort;
 
-    private Liberty(ServerProcess process, Path serverDir, int httpPort) {
+    private final boolean providerMode;
+
+    private Liberty(ServerProcess process, Path serverDir, int httpPort, boolean providerMode) {
         this.process = process;
         this.serverDir = serverDir;
         this.httpPort = httpPort;
+        this.providerMode = providerMode;
     }
 
     /** Starts Liberty configured by {@code server.xml} (the connector resource). */
@@ -74,7 +78,7 @@ public final class Liberty implements AppServer {
         ServerProcess process = ServerProcess.start("liberty", cmd, work, processEnv, work.resolve("liberty-console.log"),
                 line -> line.contains(READY));
         process.awaitReady(Duration.ofSeconds(240));
-        Liberty liberty = new Liberty(process, serverDir, port);
+        Liberty liberty = new Liberty(process, serverDir, port, providerMode);
         if (!liberty.log().contains("CWWKZ0001I: Application sample-app started")) {
             liberty.close();
             throw new IllegalStateException("Liberty is ready but sample-app did not start; log: " + serverDir
@@ -85,7 +89,7 @@ public final class Liberty implements AppServer {
 
     @Override
     public String description() {
-        return "Open Liberty " + VERSION;
+        return "Open Liberty " + VERSION + (providerMode ? " (transport-provider mode)" : "");
     }
 
     @Override
