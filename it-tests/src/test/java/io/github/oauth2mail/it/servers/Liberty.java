@@ -1,11 +1,13 @@
 package io.github.oauth2mail.it.servers;
 
+import io.github.oauth2mail.it.support.ConnectorFixture;
 import io.github.oauth2mail.it.support.Layout;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +55,7 @@ public final class Liberty implements AppServer {
         Path serverDir = userDir.resolve("servers").resolve(SERVER);
         Files.createDirectories(serverDir.resolve("dropins"));
         int port = ServerLayout.freePort();
-        List<String> bootstrap = new java.util.ArrayList<>(List.of(
+        List<String> bootstrap = new ArrayList<>(List.of(
                 "default.http.port=" + port,
                 "OAUTH2MAIL_CONFIG_NAME=demo",
                 "OAUTH2MAIL_LOG_LEVEL=" + logLevel));
@@ -63,7 +65,7 @@ public final class Liberty implements AppServer {
             Path lib = work.resolve("oauth2-mail-lib");
             ServerLayout.unpackJars(Layout.adapterRar(), lib);
             bootstrap.add("OAUTH2MAIL_LIB=" + lib);
-            bootstrap.add("OAUTH2MAIL_FROM=" + io.github.oauth2mail.it.support.ConnectorFixture.MAILBOX);
+            bootstrap.add("OAUTH2MAIL_FROM=" + ConnectorFixture.MAILBOX);
             bootstrap.add("OAUTH2MAIL_APP=" + Layout.sampleWar());
         } else {
             Files.copy(ServerLayout.serverConfig().resolve("liberty/server.xml"), serverDir.resolve("server.xml"));

@@ -2,13 +2,19 @@ package io.github.oauth2mail.it.servers;
 
 import io.github.oauth2mail.it.support.Layout;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /** Where the WildFly and Liberty runs find their parts; Maven passes the folders as system properties. */
 final class ServerLayout {
@@ -88,14 +94,14 @@ final class ServerLayout {
     }
 
     /** The top-level jars of {@code archive} (a .rar: the adapter's classes and what it bundles), unpacked into {@code dir}. */
-    static java.util.List<String> unpackJars(Path archive, Path dir) throws IOException {
+    static List<String> unpackJars(Path archive, Path dir) throws IOException {
         Files.createDirectories(dir);
-        java.util.List<String> jars = new java.util.ArrayList<>();
-        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(archive.toFile())) {
-            for (java.util.zip.ZipEntry e : java.util.Collections.list(zip.entries())) {
+        List<String> jars = new ArrayList<>();
+        try (ZipFile zip = new ZipFile(archive.toFile())) {
+            for (ZipEntry e : Collections.list(zip.entries())) {
                 if (e.getName().endsWith(".jar") && !e.getName().contains("/")) {
                     Path jar = dir.resolve(e.getName());
-                    try (java.io.InputStream in = zip.getInputStream(e)) {
+                    try (InputStream in = zip.getInputStream(e)) {
                         Files.copy(in, jar, StandardCopyOption.REPLACE_EXISTING);
                     }
                     jars.add(jar.toString());

@@ -1,5 +1,6 @@
 package io.github.oauth2mail.it.servers;
 
+import io.github.oauth2mail.it.support.ConnectorFixture;
 import io.github.oauth2mail.it.support.Layout;
 import java.io.IOException;
 import java.net.URI;
@@ -7,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -23,8 +26,7 @@ public final class WildFly implements AppServer {
     public static final String VERSION = "38.0.1.Final";
     private static final String STARTED = "WFLYSRV0025";
     private static final String STARTED_WITH_ERRORS = "WFLYSRV0026";
-    private static final Map<Mode, Path> HOMES = new java.util.EnumMap<>(Mode.class);
-    private static final Map<Mode, Long> CONFIGURE_MILLIS = new java.util.EnumMap<>(Mode.class);
+    private static final Map<Mode, Path> HOMES = new EnumMap<>(Mode.class);
 
     private final ServerProcess process;
     private final Path baseDir;
@@ -59,7 +61,7 @@ public final class WildFly implements AppServer {
             return configured;
         }
         long t0 = System.nanoTime();
-        Path home = Layout.work("wildfly-home-" + mode.name().toLowerCase(java.util.Locale.ROOT));
+        Path home = Layout.work("wildfly-home-" + mode.name().toLowerCase(Locale.ROOT));
         ServerLayout.deleteTree(home);
         ServerLayout.copyTree(ServerLayout.wildflyDist(), home);
         Path config = ServerLayout.serverConfig().resolve("wildfly");
@@ -75,7 +77,7 @@ public final class WildFly implements AppServer {
             cli.add("-Doauth2mail.naming.jar=" + ServerLayout.namingJar());
         } else {
             cli.add("-Doauth2mail.module.resources=" + String.join(":", ServerLayout.unpackJars(Layout.adapterRar(), home.resolve("oauth2-mail-lib"))));
-            cli.add("-Doauth2mail.from=" + io.github.oauth2mail.it.support.ConnectorFixture.MAILBOX);
+            cli.add("-Doauth2mail.from=" + ConnectorFixture.MAILBOX);
         }
         String out = ServerProcess.run("jboss-cli", cli, home, Map.of(), home.resolve("jboss-cli.log"),
                 Duration.ofSeconds(180));
@@ -83,13 +85,9 @@ public final class WildFly implements AppServer {
             throw new IllegalStateException(mode.script + " failed; log: " + home.resolve("jboss-cli.log"));
         }
         HOMES.put(mode, home);
-        CONFIGURE_MILLIS.put(mode, (System.nanoTime() - t0) / 1_000_000);
+        System.out.printf("WildFly %s: copied and configured by %s in %d ms%n", VERSION, mode.script,
+                (System.nanoTime() - t0) / 1_000_000);
         return home;
-    }
-
-    /** How long the one-time configuration (copy + jboss-cli) took, for the timings table. */
-    static long configureMillis(Mode mode) {
-        return CONFIGURE_MILLIS.getOrDefault(mode, -1L);
     }
 
     /** Starts WildFly configured by the connector script. */
