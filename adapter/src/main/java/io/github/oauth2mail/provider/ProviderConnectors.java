@@ -46,7 +46,7 @@ public final class ProviderConnectors {
             name = appSession.getProperty(CONFIG_NAME_DOTTED);
         }
         if (name == null || name.isBlank()) {
-            throw new MessagingException("OAM410 This mail session uses the OAuth2 mail connector's transport but has no "
+            throw new MessagingException("OAM240 This mail session uses the OAuth2 mail connector's transport but has no "
                     + "property " + CONFIG_NAME + " (the name of its oauth2mail.<name>.* settings)");
         }
         OAuth2MailManagedConnectionFactory factory = FACTORIES.computeIfAbsent(name.trim(),

@@ -53,7 +53,7 @@ class ProviderConnectorsTest {
 
         assertThatThrownBy(() -> Transport.send(message(session)))
                 .isInstanceOf(MessagingException.class)
-                .hasMessageContaining("OAM410").hasMessageContaining(ProviderConnectors.CONFIG_NAME);
+                .hasMessageContaining("OAM240").hasMessageContaining(ProviderConnectors.CONFIG_NAME);
     }
 
     @Test

@@ -38,7 +38,7 @@ public final class SessionObjectFactory implements ObjectFactory {
             throws Exception {
         String target = value(environment, SESSION_FACTORY);
         if (target == null) {
-            throw new NamingException("OAM400 the object-factory binding " + name + " has no environment entry '"
+            throw new NamingException("OAM500 the object-factory binding " + name + " has no environment entry '"
                     + SESSION_FACTORY + "' (the JNDI name of the connector's MailSessionFactory, e.g. "
                     + "java:/eis/mail/office365)");
         }
@@ -59,7 +59,7 @@ public final class SessionObjectFactory implements ObjectFactory {
                 try {
                     Object found = ctx.lookup(target);
                     if (attempts > 0) {
-                        LOG.info("OAM401 " + target + " bound after " + attempts + " retries");
+                        LOG.info("OAM501 " + target + " bound after " + attempts + " retries");
                     }
                     return found;
                 } catch (NameNotFoundException e) {
@@ -69,7 +69,7 @@ public final class SessionObjectFactory implements ObjectFactory {
                 // back off before the next lookup: the resource adapter is still being deployed
                 TimeUnit.MILLISECONDS.sleep(Math.min(RETRY_MS, Math.max(1, remainingMillis(deadline))));
             } while (System.nanoTime() < deadline);
-            NameNotFoundException e = new NameNotFoundException("OAM402 " + target + " was not bound within "
+            NameNotFoundException e = new NameNotFoundException("OAM502 " + target + " was not bound within "
                     + bound.toMillis() + " ms: is the OAuth2 mail connector (.rar) deployed, and does its "
                     + "connection definition (class-name io.github.oauth2mail.jca.SessionFactoryManagedConnectionFactory)"
                     + " have this jndi-name?");
@@ -85,18 +85,18 @@ public final class SessionObjectFactory implements ObjectFactory {
             Method getSession = factory.getClass().getMethod("getSession");
             return getSession.invoke(factory);
         } catch (NoSuchMethodException e) {
-            NamingException ne = new NamingException("OAM403 " + target + " is a " + factory.getClass().getName()
+            NamingException ne = new NamingException("OAM503 " + target + " is a " + factory.getClass().getName()
                     + ", not the connector's MailSessionFactory (no getSession())");
             ne.setRootCause(e);
             throw ne;
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
-            NamingException ne = new NamingException("OAM404 the connector could not build the Session of " + target
+            NamingException ne = new NamingException("OAM504 the connector could not build the Session of " + target
                     + ": " + cause.getMessage());
             ne.setRootCause(cause);
             throw ne;
         } catch (IllegalAccessException e) {
-            NamingException ne = new NamingException("OAM403 cannot call getSession() of " + target);
+            NamingException ne = new NamingException("OAM503 cannot call getSession() of " + target);
             ne.setRootCause(e);
             throw ne;
         }

@@ -69,7 +69,7 @@ class SessionObjectFactoryTest {
 
         assertThatThrownBy(() -> SessionObjectFactory.awaitBound("java:/eis/mail/demo", Duration.ofMillis(300)))
                 .isInstanceOf(NameNotFoundException.class)
-                .hasMessageContaining("OAM402").hasMessageContaining("java:/eis/mail/demo");
+                .hasMessageContaining("OAM502").hasMessageContaining("java:/eis/mail/demo");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(300), Duration.ofSeconds(5));
         assertThat(LOOKUPS.get()).isGreaterThan(1);
     }
@@ -93,7 +93,7 @@ class SessionObjectFactoryTest {
         assertThatThrownBy(() -> new SessionObjectFactory().getObjectInstance(null,
                 new CompositeName("java:/mail/office365"), null, new Hashtable<>()))
                 .isInstanceOf(NamingException.class)
-                .hasMessageContaining("OAM400").hasMessageContaining("'session-factory'");
+                .hasMessageContaining("OAM500").hasMessageContaining("'session-factory'");
     }
 
     @Test
@@ -105,13 +105,13 @@ class SessionObjectFactoryTest {
     void sessionOf_objectWithoutGetSession_saysWhatIsBoundThere() {
         assertThatThrownBy(() -> SessionObjectFactory.sessionOf("not a factory", "java:/eis/mail/demo"))
                 .isInstanceOf(NamingException.class)
-                .hasMessageContaining("OAM403").hasMessageContaining("java.lang.String");
+                .hasMessageContaining("OAM503").hasMessageContaining("java.lang.String");
     }
 
     @Test
     void sessionOf_invalidSettings_passesTheConnectorsMessageOn() {
         assertThatThrownBy(() -> SessionObjectFactory.sessionOf(new BrokenFactory(), "java:/eis/mail/demo"))
                 .isInstanceOf(NamingException.class)
-                .hasMessageContaining("OAM404").hasMessageContaining("oauth2mail.demo.mailbox");
+                .hasMessageContaining("OAM504").hasMessageContaining("oauth2mail.demo.mailbox");
     }
 }
