@@ -106,14 +106,17 @@ final class ProcessProbe {
         }
     }
 
-    /** Report only: how many class loaders of each type the JVM holds ({@code jcmd VM.classloaders}). */
+    /**
+     * How many class loaders of each type the JVM holds ({@code jcmd VM.classloaders} through the DiagnosticCommand
+     * MBean): every fully qualified name in its tree, counted.
+     */
     java.util.Map<String, Integer> classLoaderCensus() {
         try {
             String tree = (String) jmx.connection().invoke(
                     new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmClassloaders",
                     new Object[] {new String[0]}, new String[] {String[].class.getName()});
             java.util.Map<String, Integer> census = new java.util.TreeMap<>();
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([\\w.$]*(?:ClassLoader|Loader))\\b")
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b([a-z]\\w*(?:\\.[\\w$]+)+)")
                     .matcher(tree);
             while (m.find()) {
                 census.merge(m.group(1), 1, Integer::sum);
@@ -122,7 +125,7 @@ final class ProcessProbe {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (javax.management.JMException e) {
-            return java.util.Map.of("unavailable: " + e, 0);
+            throw new IllegalStateException(e);
         }
     }
 

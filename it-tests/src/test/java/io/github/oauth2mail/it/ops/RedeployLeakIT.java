@@ -164,7 +164,12 @@ class RedeployLeakIT {
         assertThat(adapters).as("resource adapters alive after " + CYCLES + " redeploys").isEqualTo(1);
         assertThat(factories).as("managed connection factories alive after " + CYCLES + " redeploys (one deployment's)")
                 .isLessThanOrEqualTo(2);
-        System.out.println("class loaders alive after the cycles: " + probe.classLoaderCensus());
+        Map<String, Integer> loaders = probe.classLoaderCensus();
+        System.out.println("class loaders alive after the cycles: " + loaders);
+        assertThat(loaders.getOrDefault("com.sun.appserv.connectors.internal.api.ConnectorClassFinder", 0))
+                .as("class loaders of the .rar (jcmd VM.classloaders): only the deployed one").isEqualTo(1);
+        assertThat(loaders.getOrDefault("org.glassfish.web.loader.WebappClassLoader", 0))
+                .as("web app class loaders: sample-app and ops-control only").isLessThanOrEqualTo(2);
     }
 
     private static void sendTwoInParallel(String label, List<String> delivered) {
