@@ -439,8 +439,8 @@ public class OAuth2MailManagedConnectionFactory
         if (this == o) {
             return true;
         }
-        if (!(o instanceof OAuth2MailManagedConnectionFactory)) {
-            return false;
+        if (o == null || o.getClass() != getClass()) {
+            return false; // the subclass of the second connection definition is never equal to this one
         }
         OAuth2MailManagedConnectionFactory other = (OAuth2MailManagedConnectionFactory) o;
         return Objects.equals(configName, other.configName) && properties.equals(other.properties);

@@ -7,15 +7,12 @@ import io.github.oauth2mail.it.support.SampleAppClient.Reply;
 import io.github.oauth2mail.it.support.ServerLog;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 
 /**
  * CONNECTOR TEST (needs the adapter .rar; skipped until it is built). What an admin sees when the configuration is
  * wrong: the app gets a clear 5xx, the server log names the key (or the identity provider's error), and no secret
  * appears anywhere in the server log, even with the protocol trace on. One Payara Micro start per configuration.
  */
-@EnabledIf(value = "io.github.oauth2mail.it.support.Layout#adapterRarAvailable",
-        disabledReason = "connector .rar not built yet (adapter/src/main/rar/META-INF/ra.xml missing)")
 class ConnectorBadConfigIT {
 
     /** What the admin typed instead of {@link ConnectorFixture#CLIENT_SECRET}. */

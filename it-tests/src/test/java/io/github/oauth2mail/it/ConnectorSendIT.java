@@ -23,18 +23,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * CONNECTOR TEST (needs the adapter .rar; skipped until it is built). The same sample WAR as
+ * The same sample WAR as
  * {@link SampleAppBasicAuthIT}, unchanged, now served by the connector through
  * {@code server-config/payara/post-boot-connector.asadmin}: every token comes from the local HTTPS issuer, and
  * GreenMail accepts a token only while the issuer deems it valid (issued, not expired, not revoked).
  * The tests share one Payara Micro and run in order, because the issuer's counters carry over.
  */
-@EnabledIf(value = "io.github.oauth2mail.it.support.Layout#adapterRarAvailable",
-        disabledReason = "connector .rar not built yet (adapter/src/main/rar/META-INF/ra.xml missing)")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConnectorSendIT {
 

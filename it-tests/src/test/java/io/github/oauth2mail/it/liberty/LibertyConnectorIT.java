@@ -1,0 +1,29 @@
+package io.github.oauth2mail.it.liberty;
+
+import io.github.oauth2mail.it.servers.ConnectorScenarios;
+import io.github.oauth2mail.it.servers.Liberty;
+import io.github.oauth2mail.it.servers.ServerFixture;
+import java.util.Map;
+
+/**
+ * The connector scenarios on Open Liberty 25.0.0.9, configured by {@code server-config/liberty/server.xml}: the
+ * Session is the connection factory of the rar's first connection definition, pooled by Liberty's JCA manager.
+ */
+class LibertyConnectorIT extends ConnectorScenarios {
+
+    @Override
+    protected ServerFixture.Launcher launcher() {
+        return (name, env) -> Liberty.start(name, env, "finest");
+    }
+
+    /**
+     * IMAP by host name: Liberty's Angus Mail cannot reach the JDK's HostnameChecker (sun.security.util is not
+     * visible to its bundle), so its server identity check matches DNS names only and refuses 127.0.0.1 although the
+     * certificate has that IP address (then falls back to the JVM's trust store: PKIX error). Real mail servers are
+     * reached by name. SMTP is spoken by the adapter itself and checks IP addresses too.
+     */
+    @Override
+    protected Map<String, String> serverEnv() {
+        return Map.of("OAUTH2MAIL_DEMO_IMAP_HOST", "localhost");
+    }
+}

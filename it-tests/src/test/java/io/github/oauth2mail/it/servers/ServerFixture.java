@@ -1,0 +1,135 @@
+package io.github.oauth2mail.it.servers;
+
+import io.github.oauth2mail.it.support.ConnectorFixture;
+import io.github.oauth2mail.it.support.Layout;
+import io.github.oauth2mail.it.support.MailServer;
+import io.github.oauth2mail.it.support.SampleAppClient;
+import io.github.oauth2mail.it.support.TestCertificates;
+import io.github.oauth2mail.it.support.TokenIssuer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * GreenMail + the local token issuer + one application server (WildFly or Liberty) with the connector and the
+ * unchanged sample app, as on Payara ({@link ConnectorFixture}): the same resource name ({@code demo}), the same
+ * MicroProfile Config keys as environment variables, the same secrets. The server's checked-in configuration sets
+ * only the config name and the pool, so the keys Payara's post-boot file sets as pool properties (provider, grant,
+ * hosts, TLS) come from the environment here too: the key contract is the same on every server.
+ */
+public final class ServerFixture implements AutoCloseable {
+
+    /** Starts a server with this environment; {@code name} names its work folder. */
+    @FunctionalInterface
+    public interface Launcher {
+        AppServer start(String name, Map<String, String> env) throws IOException;
+    }
+
+    private final MailServer mail;
+    private final TokenIssuer issuer;
+    private final AppServer server;
+
+    private ServerFixture(MailServer mail, TokenIssuer issuer, AppServer server) {
+        this.mail = mail;
+        this.issuer = issuer;
+        this.server = server;
+    }
+
+    public MailServer mail() {
+        return mail;
+    }
+
+    public TokenIssuer issuer() {
+        return issuer;
+    }
+
+    public AppServer server() {
+        return server;
+    }
+
+    public SampleAppClient app() {
+        return new SampleAppClient(server.sampleApp());
+    }
+
+    /** Starts everything; {@code overrides} sets ({@code value != null}) or removes ({@code null}) variables. */
+    public static ServerFixture start(String name, Launcher launcher, Map<String, String> overrides, long tokenLifetime)
+            throws IOException {
+        Path work = Layout.work(name);
+        TestCertificates certs = Layout.certificates();
+        Path trustStore = withPassword(certs.trustStore(), work.resolve("connector-trust.p12"));
+        MailServer mail = MailServer.start(certs, ConnectorFixture.MAILBOX, "not-a-token-yet-" + System.nanoTime());
+        TokenIssuer issuer = null;
+        try {
+            issuer = TokenIssuer.start(certs, ConnectorFixture.CLIENT_ID, ConnectorFixture.CLIENT_SECRET, tokenLifetime,
+                    mail::setPassword);
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("OAUTH2MAIL_DEMO_PROVIDER", "oauth2");
+            env.put("OAUTH2MAIL_DEMO_GRANT_TYPE", "client_credentials");
+            env.put("OAUTH2MAIL_DEMO_TOKEN_ENDPOINT", issuer.endpoint().toString());
+            env.put("OAUTH2MAIL_DEMO_CLIENT_ID", ConnectorFixture.CLIENT_ID);
+            env.put("OAUTH2MAIL_DEMO_CLIENT_SECRET", ConnectorFixture.CLIENT_SECRET);
+            env.put("OAUTH2MAIL_DEMO_SCOPE", ConnectorFixture.SCOPE);
+            env.put("OAUTH2MAIL_DEMO_MAILBOX", ConnectorFixture.MAILBOX);
+            env.put("OAUTH2MAIL_DEMO_SMTP_HOST", MailServer.HOST);
+            env.put("OAUTH2MAIL_DEMO_SMTP_PORT", String.valueOf(mail.smtpsPort()));
+            env.put("OAUTH2MAIL_DEMO_SMTP_TLS", "implicit");
+            env.put("OAUTH2MAIL_DEMO_IMAP_HOST", MailServer.HOST);
+            env.put("OAUTH2MAIL_DEMO_IMAP_PORT", String.valueOf(mail.imapsPort()));
+            env.put("OAUTH2MAIL_DEMO_IMAP_TLS", "implicit");
+            env.put("OAUTH2MAIL_DEMO_TRUST_STORE_PATH", trustStore.toString());
+            env.put("OAUTH2MAIL_DEMO_TRUST_STORE_PASSWORD", ConnectorFixture.TRUST_STORE_PASSWORD);
+            overrides.forEach((k, v) -> {
+                if (v == null) {
+                    env.remove(k);
+                } else {
+                    env.put(k, v);
+                }
+            });
+            return new ServerFixture(mail, issuer, launcher.start(name, env));
+        } catch (IOException | RuntimeException e) {
+            if (issuer != null) {
+                issuer.close();
+            }
+            mail.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            try {
+                issuer.close();
+            } finally {
+                mail.close();
+            }
+        }
+    }
+
+    /** A copy of the test trust store under the fixture's trust store password, so a leak of it is noticeable. */
+    private static Path withPassword(Path trustStore, Path target) {
+        try (InputStream in = Files.newInputStream(trustStore)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, TestCertificates.PASSWORD.toCharArray());
+            try (OutputStream out = Files.newOutputStream(target)) {
+                ks.store(out, ConnectorFixture.TRUST_STORE_PASSWORD.toCharArray());
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
