@@ -18,7 +18,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.condition.EnabledIf;
 
 /**
  * Issue #6 on Payara Micro: readiness of the connector through Payara's own MicroProfile Health endpoint
@@ -26,8 +25,6 @@ import org.junit.jupiter.api.condition.EnabledIf;
  * is configured by {@code server-config/payara/post-boot-connector.asadmin} as checked in. One Payara for the class;
  * the tests run in order (the connector's state carries over).
  */
-@EnabledIf(value = "io.github.oauth2mail.it.support.Layout#adapterRarAvailable",
-        disabledReason = "connector .rar not built")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HealthOnPayaraIT {
 
