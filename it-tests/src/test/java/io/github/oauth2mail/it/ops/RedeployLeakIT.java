@@ -139,13 +139,17 @@ class RedeployLeakIT {
         assertThat(inbox.status()).as(inbox.body()).isEqualTo(200);
         List<String> subjects = fixture.mail().received().stream().map(RedeployLeakIT::subject).toList();
         assertThat(subjects).containsAll(delivered);
-        assertThat(subjects.stream().filter("load"::equals).count()).isEqualTo(loadOk.get());
+        // every send the app confirmed is in the mailbox; a send in flight while the app was being undeployed can be
+        // delivered although its HTTP caller saw an error (seen once: 20 delivered, 19 confirmed)
+        long loadDelivered = subjects.stream().filter("load"::equals).count();
+        System.out.println("light load: " + loadDelivered + " in the mailbox");
+        assertThat(loadDelivered).isBetween((long) loadOk.get(), (long) loadOk.get() + loadFailed.get());
         assertThat(loadOk.get()).as("the light load got through between redeploys").isPositive();
 
         // resources back to what one deployment holds. Reported, not asserted: the JVM's total thread count (Payara
         // grows its own pools in steps under load, seen: +24 threads once in cycle 5, then flat, which a per-cycle
         // bound cannot tell from a leak) and JDK HttpClient threads ("HttpClient-N-SelectorManager": one per token
-        // HTTP client still reachable; a bound of 1 after GC failed once under heavy load, not yet explained).
+        // HTTP client still reachable: the deployed .rar has two factories, so two; last run: HttpClient-10/11).
         Snapshot end = await("resources back to one deployment's").atMost(SETTLE).pollInterval(Duration.ofSeconds(1))
                 .until(() -> {
                     probe.gc();
