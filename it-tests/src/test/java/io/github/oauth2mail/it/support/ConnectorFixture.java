@@ -84,6 +84,8 @@ public final class ConnectorFixture implements AutoCloseable {
         private Consumer<String> echo;
         private Consumer<String> onIssue = token -> { };
         private int httpPort;
+        private final java.util.List<Path> extraDeployments = new java.util.ArrayList<>();
+        private final Map<String, String> systemProperties = new LinkedHashMap<>();
 
         private Builder(String name) {
             this.name = name;
@@ -97,6 +99,18 @@ public final class ConnectorFixture implements AutoCloseable {
 
         public Builder tokenLifetimeSeconds(long seconds) {
             this.tokenLifetimeSeconds = seconds;
+            return this;
+        }
+
+        /** One more archive for {@code --deploy}, after the sample app (the ops tests add the health WAR). */
+        public Builder deploy(Path archive) {
+            extraDeployments.add(archive);
+            return this;
+        }
+
+        /** A {@code -D} JVM option of the Payara process (the ops tests open JMX remote with it). */
+        public Builder systemProperty(String name, String value) {
+            systemProperties.put(name, value);
             return this;
         }
 
@@ -150,6 +164,8 @@ public final class ConnectorFixture implements AutoCloseable {
                         .httpPort(httpPort)
                         .echo(echo);
                 env.forEach(payara::env);
+                extraDeployments.forEach(payara::deploy);
+                systemProperties.forEach(payara::systemProperty);
                 return new ConnectorFixture(mail, issuer, payara.start());
             } catch (IOException | RuntimeException e) {
                 if (issuer != null) {

@@ -47,6 +47,7 @@ public final class TokenIssuer implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger issued = new AtomicInteger();
     private final AtomicLong lifetimeSeconds;
+    private volatile boolean rejectClients;
     private final List<String> scopes = new CopyOnWriteArrayList<>();
     private final List<String> tokens = new CopyOnWriteArrayList<>();
     private final Map<String, Long> expiryNanosByToken = new ConcurrentHashMap<>();
@@ -134,6 +135,14 @@ public final class TokenIssuer implements AutoCloseable {
         return expiry != null && System.nanoTime() - expiry < 0;
     }
 
+    /**
+     * {@code true}: answer every request 401 {@code invalid_client}, as an identity provider does after the app's
+     * secret was deleted or the app disabled; {@code false}: back to normal.
+     */
+    public void rejectClients(boolean value) {
+        rejectClients = value;
+    }
+
     /** Revokes every token issued so far: the mail server stops accepting them at once. */
     public void revoke() {
         expiryNanosByToken.clear();
@@ -149,7 +158,7 @@ public final class TokenIssuer implements AutoCloseable {
             Map<String, String> form = parseForm(new String(exchange.getRequestBody().readAllBytes(),
                     StandardCharsets.UTF_8));
             scopes.add(String.valueOf(form.get("scope")));
-            if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            if (rejectClients || !authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"test-issuer\"");
                 respond(exchange, 401,
                         "{\"error\":\"invalid_client\",\"error_description\":\"client authentication failed\"}");
