@@ -121,7 +121,7 @@ class ConnectorSendIT {
         // the 0.3 s that 3 s tokens would leave
         long lifetime = 6;
         fixture.issuer().lifetimeSeconds(lifetime);
-        fixture.issuer().revoke(); // drop the long-lived token: from here on tokens live 3 s
+        fixture.issuer().revoke(); // drop the long-lived token: from here on tokens live 6 s
         // the connector may hold back a forced refresh for a few seconds after the previous one (the revocation test
         // just caused one), so wait, bounded, until it serves a new token again
         await("connector recovers from the second revocation").atMost(Duration.ofSeconds(30))
