@@ -135,6 +135,9 @@ final class Validator {
                 Setting.SECONDARY_CERTIFICATE_PATH}) {
             forbidden(s, "provider=oauth2");
         }
+        if (has(Setting.SECONDARY_CLIENT_SECRET) && !"client_credentials".equals(grant)) {
+            problem(Setting.SECONDARY_CLIENT_SECRET, "is only used with grant-type=client_credentials; remove it");
+        }
     }
 
     private void mailboxes() {
@@ -162,7 +165,13 @@ final class Validator {
     }
 
     private boolean readableFile(Setting s) {
-        Path p = Path.of(values.get(s));
+        Path p;
+        try {
+            p = Path.of(values.get(s));
+        } catch (java.nio.file.InvalidPathException e) {
+            problem(s, "'" + values.get(s) + "' is not a valid file path");
+            return false;
+        }
         if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
             problem(s, "file " + p + " does not exist or is not readable");
             return false;

@@ -33,7 +33,8 @@ final class EntraClientSource implements TokenSource {
                     .logPii(false)
                     .connectTimeoutForDefaultHttpClient(MsalCalls.millis(settings.connectTimeout()))
                     .readTimeoutForDefaultHttpClient(MsalCalls.millis(settings.readTimeout()))
-                    .sslSocketFactory(TlsSupport.socketFactory(settings));
+                    .sslSocketFactory(TlsSupport.socketFactory(settings))
+                    .executorService(CallerRunsExecutor.INSTANCE);
             b.disableInternalRetries(); // the refresher owns retries and back-off
             if (!MsalCalls.isMicrosoftAuthority(authority)) {
                 // a non-Microsoft host (local test issuer, proxy): no instance discovery against login.microsoftonline.com

@@ -4,6 +4,7 @@ import com.microsoft.aad.msal4j.ManagedIdentityApplication;
 import com.microsoft.aad.msal4j.ManagedIdentityId;
 import com.microsoft.aad.msal4j.ManagedIdentityParameters;
 import io.github.oauth2mail.config.ConnectorSettings;
+import io.github.oauth2mail.config.TlsSupport;
 import java.time.Duration;
 
 /**
@@ -28,7 +29,9 @@ final class ManagedIdentitySource implements TokenSource {
         ManagedIdentityApplication.Builder b = ManagedIdentityApplication.builder(miId)
                 .logPii(false)
                 .connectTimeoutForDefaultHttpClient(MsalCalls.millis(settings.connectTimeout()))
-                .readTimeoutForDefaultHttpClient(MsalCalls.millis(settings.readTimeout()));
+                .readTimeoutForDefaultHttpClient(MsalCalls.millis(settings.readTimeout()))
+                .sslSocketFactory(TlsSupport.socketFactory(settings))
+                .executorService(CallerRunsExecutor.INSTANCE);
         b.disableInternalRetries();
         this.app = b.build();
     }

@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -17,9 +16,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The token cache and refresher of one connector resource.
@@ -34,7 +31,8 @@ import java.util.logging.Logger;
  * background with exponential back-off and jitter (1 s doubling to 5 min), never before {@code Retry-After}.</li>
  * <li>Permanent failures (rejected credential, unknown client or tenant, bad grant): no background retry. Callers
  * without a valid token fail at once with the error and what to fix. The next request is made by the first caller
- * after 5 minutes, or at once after an {@link #invalidate}. The error stays visible in {@link #status()}.</li>
+ * after 5 minutes, or at once when a mail server rejects the still-held token ({@link #invalidate}). The error stays
+ * visible in {@link #status()}.</li>
  * <li>Rotation: when the primary credential is rejected as wrong or expired and a secondary one is configured, the
  * secondary one is used from then on (until the resource restarts); the switch is logged (OAM105) and shown in
  * {@link #status()}.</li>
@@ -43,29 +41,20 @@ import java.util.logging.Logger;
  */
 public final class TokenRefresher implements TokenProvider, AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(TokenRefresher.class.getName());
-
     private final ConnectorSettings settings;
-    private final List<TokenSource> sources;
+    private final Credentials credentials;
     private final RefreshTiming timing;
-    private final boolean perMailbox;
+    private final TokenEvents events;
     private final ScheduledThreadPoolExecutor scheduler;
     private final ConcurrentMap<String, Slot> slots = new ConcurrentHashMap<>();
-    private final List<TokenListener> listeners = new CopyOnWriteArrayList<>();
-    private volatile int active;
+    private final LongAdder callersWaited = new LongAdder();
     private volatile boolean closed;
-    private volatile Instant lastRefresh;
-    private volatile TokenException lastError;
-    private final java.util.concurrent.atomic.LongAdder callersWaited = new java.util.concurrent.atomic.LongAdder();
 
     TokenRefresher(ConnectorSettings settings, List<TokenSource> sources, RefreshTiming timing) {
-        if (sources.isEmpty()) {
-            throw new IllegalArgumentException("no token source");
-        }
         this.settings = settings;
-        this.sources = List.copyOf(sources);
+        this.credentials = new Credentials(sources);
         this.timing = timing;
-        this.perMailbox = sources.get(0).perMailbox();
+        this.events = new TokenEvents(settings, credentials.perMailbox());
         this.scheduler = new ScheduledThreadPoolExecutor(2, daemonThreads(settings.name()));
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -93,11 +82,6 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
         return await(slot, join(slot));
     }
 
-    /** How many {@link #token} calls found no servable token and had to wait for (or fail on) a fetch. */
-    long callersWaited() {
-        return callersWaited.sum();
-    }
-
     @Override
     public void invalidate(String mailbox, AccessToken rejected) {
         Slot slot = rejected == null || closed ? null : slots.get(key(mailbox));
@@ -107,14 +91,12 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
         synchronized (slot) {
             AccessToken cur = slot.current;
             if (cur == null || !cur.sameValueAs(rejected) || slot.invalidated) {
-                log(Level.FINE, () -> "OAM107 Connector resource '" + settings.name() + "': ignored a rejection report of "
-                        + "a token that is not the current one (" + rejected + ")");
+                events.staleReport(rejected);
                 return;
             }
             Instant now = Instant.now();
             if (now.isBefore(slot.lastInvalidation.plus(timing.invalidateInterval()))) {
-                log(Level.FINE, () -> "OAM108 Connector resource '" + settings.name() + "': token rejected again within "
-                        + timing.invalidateInterval().toSeconds() + " s of the last fresh fetch; not fetching again yet");
+                events.rejectedAgainTooSoon(timing.invalidateInterval());
                 return;
             }
             slot.invalidated = true;
@@ -124,18 +106,16 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
                 startFetch(slot);
             }
         }
-        log(Level.INFO, () -> "OAM104 Connector resource '" + settings.name() + "': a mail server rejected the access "
-                + "token " + who(slot) + "; fetching a fresh one");
-        fire(TokenEvent.Type.INVALIDATED, slot, null, null);
+        events.invalidated(slot.mailbox, credentials.active().credential());
     }
 
     /** Registers a listener for token events (acquired, refreshed, failed, invalidated, credential switched). */
     public void addListener(TokenListener listener) {
-        listeners.add(listener);
+        events.add(listener);
     }
 
     public void removeListener(TokenListener listener) {
-        listeners.remove(listener);
+        events.remove(listener);
     }
 
     /** A snapshot for health checks: expiry, last refresh, last error, active credential. */
@@ -147,15 +127,20 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
                 expiry = t.expiresAt();
             }
         }
-        TokenException e = lastError;
-        return new TokenStatus(settings.name(), sources.get(active).credential(), expiry, lastRefresh,
+        TokenException e = events.lastError();
+        return new TokenStatus(settings.name(), activeCredential(), expiry, events.lastRefresh(),
                 e == null ? null : e.errorCode(), e == null ? null : e.correlationId(),
                 e == null ? null : e.occurredAt(), e == null ? null : e.getMessage(), e != null && e.isPermanent());
     }
 
     /** The credential in use: the primary one, or the secondary one after a switch. */
     public String activeCredential() {
-        return sources.get(active).credential();
+        return credentials.active().credential();
+    }
+
+    /** How many {@link #token} calls found no servable token and had to wait for (or fail on) a fetch. */
+    long callersWaited() {
+        return callersWaited.sum();
     }
 
     @Override
@@ -234,25 +219,27 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
         run(slot, f, true);
     }
 
+    /** One fetch (on a refresher thread); with a secondary credential, one more when the primary is rejected. */
     private void run(Slot slot, CompletableFuture<AccessToken> f, boolean skipCache) {
         synchronized (slot) {
             slot.pendingStartsAt = null;
         }
+        TokenSource source = credentials.active();
         while (true) {
-            TokenSource source = sources.get(active);
             try {
                 succeeded(slot, f, source.fetch(slot.mailbox, skipCache), source);
                 return;
             } catch (TokenException e) {
-                if (TokenErrors.credentialRejected(e) && switchCredential(source, e, slot)) {
-                    continue;
+                TokenSource next = credentials.next(source, e, slot.mailbox, events);
+                if (next == null) {
+                    failed(slot, f, e, source);
+                    return;
                 }
-                failed(slot, f, e, source);
-                return;
+                source = next;
             } catch (RuntimeException e) {
                 failed(slot, f, new TokenException(TokenException.Kind.TRANSIENT, "OAM117 Connector resource '"
                         + settings.name() + "': unexpected " + e.getClass().getName() + " while fetching a token "
-                        + who(slot), "internal_error", null, e), source);
+                        + events.who(slot.mailbox, source.credential()), "internal_error", null, e), source);
                 return;
             }
         }
@@ -271,25 +258,21 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
             slot.cancelTimer();
             schedule(slot, () -> refreshAhead(slot), timing.refreshAhead(t));
         }
-        lastRefresh = t.issuedAt();
-        lastError = null;
-        log(first ? Level.INFO : Level.FINE, () -> (first ? "OAM101" : "OAM102") + " Connector resource '"
-                + settings.name() + "': access token " + (first ? "acquired " : "refreshed ") + who(slot)
-                + ", expires at " + t.expiresAt());
-        fire(first ? TokenEvent.Type.ACQUIRED : TokenEvent.Type.REFRESHED, slot, t.expiresAt(), null);
+        events.obtained(slot.mailbox, source.credential(), t, first);
         f.complete(t);
     }
 
     private void failed(Slot slot, CompletableFuture<AccessToken> f, TokenException e, TokenSource source) {
         Duration retryIn = null;
+        int failures;
         synchronized (slot) {
-            slot.failures++;
+            failures = ++slot.failures;
             slot.lastError = e;
             slot.pending = null;
             slot.cancelTimer();
             if (e.isPermanent()) {
                 slot.blockedUntil = Instant.now().plus(timing.permanentBackoff());
-            } else {
+            } else if (!closed) {
                 retryIn = timing.backoff(slot.failures, e.retryAfter());
                 CompletableFuture<AccessToken> retry = new CompletableFuture<>();
                 slot.pending = retry;
@@ -297,37 +280,8 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
                 schedule(slot, () -> run(slot, retry, true), retryIn);
             }
         }
-        lastError = e;
-        Duration in = retryIn;
-        log(e.isPermanent() ? Level.SEVERE : Level.WARNING, () -> e.getMessage()
-                + (in == null ? " [no automatic retry; next attempt on demand after "
-                        + timing.permanentBackoff().toMinutes() + " min or after a token rejection]"
-                        : " [retry " + slot.failures + " in " + in.toMillis() + " ms]"));
-        fire(TokenEvent.Type.FAILED, slot, null, e);
+        events.failed(slot.mailbox, source.credential(), e, failures, retryIn, timing.permanentBackoff());
         f.completeExceptionally(e);
-    }
-
-    private boolean switchCredential(TokenSource rejected, TokenException e, Slot slot) {
-        String from;
-        String to;
-        synchronized (this) {
-            int idx = sources.indexOf(rejected);
-            if (idx != active) {
-                return true; // another thread switched already: try the active one
-            }
-            if (idx + 1 >= sources.size()) {
-                return false;
-            }
-            active = idx + 1;
-            from = rejected.credential();
-            to = sources.get(active).credential();
-        }
-        log(Level.WARNING, () -> "OAM105 Connector resource '" + settings.name() + "': the " + from + " was rejected ("
-                + e.errorCode() + (e.correlationId() == null ? "" : ", correlation id " + e.correlationId())
-                + "); switching to " + to + ". Replace " + settings.key(Setting.CLIENT_SECRET) + " / "
-                + settings.key(Setting.CERTIFICATE_PATH) + " with the new credential before the secondary one expires");
-        fire(TokenEvent.Type.CREDENTIAL_SWITCHED, slot, null, e);
-        return true;
     }
 
     private AccessToken await(Slot slot, CompletableFuture<AccessToken> f) throws TokenException {
@@ -378,8 +332,9 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
         return slots.computeIfAbsent(key(mailbox), k -> new Slot(mailbox == null ? settings.mailbox() : mailbox));
     }
 
+    /** The cache key: one entry per resource, or per mailbox (case-insensitive) for per-mailbox sources. */
     private String key(String mailbox) {
-        if (!perMailbox) {
+        if (!credentials.perMailbox()) {
             return "";
         }
         return (mailbox == null ? settings.mailbox() : mailbox).toLowerCase(Locale.ROOT);
@@ -396,49 +351,17 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
         }
     }
 
-    private TokenException callerError(TokenException e, String suffix) {
+    private String who(Slot slot) {
+        return events.who(slot.mailbox, credentials.active().credential());
+    }
+
+    private static TokenException callerError(TokenException e, String suffix) {
         return new TokenException(e.kind(), e.getMessage() + suffix, e.errorCode(), e.correlationId(), e.retryAfter(), e);
     }
 
     private TokenException closedError() {
         return new TokenException(TokenException.Kind.PERMANENT, "OAM116 Connector resource '" + settings.name()
                 + "' is stopped; no access tokens are fetched", "closed", null, null);
-    }
-
-    /** e.g. {@code (tenant t, client c, credential client-secret, mailbox m)}; never a secret. */
-    private String who(Slot slot) {
-        StringBuilder sb = new StringBuilder("(");
-        if (settings.provider() == ConnectorSettings.Provider.ENTRA && settings.tenantId() != null) {
-            sb.append("tenant ").append(settings.tenantId()).append(", ");
-        }
-        if (settings.clientId() != null) {
-            sb.append("client ").append(settings.clientId()).append(", ");
-        }
-        sb.append("credential ").append(sources.get(active).credential());
-        if (perMailbox) {
-            sb.append(", mailbox ").append(slot.mailbox);
-        }
-        return sb.append(')').toString();
-    }
-
-    private void fire(TokenEvent.Type type, Slot slot, Instant expiresAt, TokenException error) {
-        if (listeners.isEmpty()) {
-            return;
-        }
-        TokenEvent event = new TokenEvent(type, settings.name(), perMailbox ? slot.mailbox : null,
-                sources.get(active).credential(), expiresAt, error, Instant.now());
-        for (TokenListener l : listeners) {
-            try {
-                l.onEvent(event);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "OAM109 token listener {0} failed: {1}",
-                        new Object[] {l.getClass().getName(), e.getClass().getName()});
-            }
-        }
-    }
-
-    private static void log(Level level, Supplier<String> message) {
-        LOG.log(level, message);
     }
 
     private static ThreadFactory daemonThreads(String name) {

@@ -92,6 +92,24 @@ public final class TestTokenIssuer implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Keys for an Entra client-secret resource {@code name} that gets its tokens from this issuer (tenant
+     * {@code test-tenant}, client {@code test-client}, secret {@code test-secret}), trusting it. Add {@code mailbox}
+     * and the mail server keys; then {@code ConnectorSettings.load(name, SettingsSource.of(keys), Map.of())} and
+     * {@code TokenRefresher.create(settings)}.
+     */
+    public Map<String, String> entraClientSecretKeys(String name) {
+        Map<String, String> m = new LinkedHashMap<>();
+        String p = "oauth2mail." + name + ".";
+        m.put(p + "provider", "entra");
+        m.put(p + "authority", entraAuthority());
+        m.put(p + "tenant-id", "test-tenant");
+        m.put(p + "client-id", "test-client");
+        m.put(p + "client-secret", "test-secret");
+        m.putAll(trustKeys(name));
+        return m;
+    }
+
     /** The underlying server, for anything not covered here. */
     public WireMockServer wireMock() {
         return server;
@@ -170,9 +188,41 @@ public final class TestTokenIssuer implements AutoCloseable {
 
     /** Replaces the current answer to token requests. */
     public synchronized TestTokenIssuer stub(ResponseDefinitionBuilder response) {
+        // echo MSAL4J's correlation id as Entra does (else MSAL4J logs a mismatch on every request)
+        response.withHeader("client-request-id", "{{request.headers.client-request-id}}")
+                .withTransformers("response-template");
         server.resetMappings();
         server.stubFor(post(urlPathMatching(TOKEN_PATH_REGEX)).willReturn(response));
         return this;
+    }
+
+    /** Path of the Azure App Service style managed identity endpoint ({@link #managedIdentityEndpoint()}). */
+    public static final String MANAGED_IDENTITY_PATH = "/msi/token";
+
+    /** The value for MSAL4J's {@code IDENTITY_ENDPOINT} (App Service managed identity source). */
+    public String managedIdentityEndpoint() {
+        return "https://127.0.0.1:" + port + MANAGED_IDENTITY_PATH;
+    }
+
+    /**
+     * Answers App Service managed identity requests ({@code GET /msi/token?api-version=2019-08-01&resource=...}) with a
+     * random token and {@code expires_on} = now + {@code expiresIn} seconds. Does not touch the token-endpoint stub.
+     */
+    public TestTokenIssuer stubManagedIdentityToken(long expiresIn) {
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(MANAGED_IDENTITY_PATH))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"access_token\":\"mi-{{randomValue length=32 type='ALPHANUMERIC'}}\","
+                                + "\"expires_on\":\"{{now offset='" + expiresIn + " seconds' format='unix'}}\","
+                                + "\"resource\":\"{{request.query.resource}}\",\"token_type\":\"Bearer\"}")
+                        .withTransformers("response-template")));
+        return this;
+    }
+
+    /** Managed identity requests received. */
+    public List<LoggedRequest> managedIdentityRequests() {
+        return server.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(MANAGED_IDENTITY_PATH)));
     }
 
     // ---- what the issuer saw ----

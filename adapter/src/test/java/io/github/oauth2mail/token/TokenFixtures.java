@@ -41,9 +41,10 @@ final class TokenFixtures {
     static Map<String, String> base(TestTokenIssuer issuer) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(key("mailbox"), MAILBOX);
-        m.put(key("connect-timeout-ms"), "2000");
-        m.put(key("read-timeout-ms"), "2000");
-        m.put(key("token-wait-ms"), "5000");
+        // generous: the machine running the tests may be busy; tests of timeouts set their own read-timeout-ms
+        m.put(key("connect-timeout-ms"), "5000");
+        m.put(key("read-timeout-ms"), "15000");
+        m.put(key("token-wait-ms"), "20000");
         m.putAll(issuer.trustKeys(NAME));
         return m;
     }

@@ -386,6 +386,27 @@ class TokenRefresherTest {
     }
 
     @Test
+    void token_primarySecretExpiredWithSecondaryCertificate_switchesToCertificate() throws Exception {
+        Map<String, String> keys = TokenFixtures.entraSecret(issuer);
+        keys.put(key("secondary.certificate-path"), TokenFixtures.clientPkcs12(dir).toString());
+        keys.put(key("secondary.certificate-password"), TokenFixtures.CERT_PASSWORD);
+        issuer.stubToken(3600);
+        issuer.wireMock().stubFor(post(urlPathMatching(TestTokenIssuer.TOKEN_PATH_REGEX)).atPriority(1)
+                .withRequestBody(containing("client_secret="))
+                .willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json").withBody(
+                        "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000222: The provided client "
+                                + "secret keys are expired.\",\"correlation_id\":\"corr-exp\"}")));
+        TokenRefresher r = refresher(keys, RefreshTiming.DEFAULT);
+
+        AccessToken t = r.token(MAILBOX);
+
+        assertThat(issuer.issuedTokens()).containsExactly(t.value());
+        assertThat(r.activeCredential()).isEqualTo("secondary.certificate");
+        assertThat(issuer.lastRequestForm()).containsKey("client_assertion").doesNotContainKey("client_secret");
+        assertThat(issuer.tokenRequests()).isEqualTo(2);
+    }
+
+    @Test
     void token_primaryRejectedWithoutSecondary_permanentErrorNoSwitch() {
         issuer.stubEntraError("invalid_client", 7000215, "Invalid client secret provided.", "corr-n");
         TokenRefresher r = refresher(TokenFixtures.entraSecret(issuer), TokenFixtures.fastTiming());
@@ -415,6 +436,44 @@ class TokenRefresherTest {
         assertThat(issuer.tokenRequests()).isEqualTo(2);
         assertThat(events).filteredOn(e -> e.type() == TokenEvent.Type.ACQUIRED).extracting(TokenEvent::mailbox)
                 .containsExactlyInAnyOrder("a@example.com", "B@example.com");
+    }
+
+    @Test
+    void addListener_listenerThrows_tokenStillServedAndOthersNotified() throws Exception {
+        issuer.stubToken(3600);
+        TokenRefresher r = refresher(TokenFixtures.clientCredentials(issuer), RefreshTiming.DEFAULT);
+        r.addListener(e -> {
+            throw new IllegalStateException("broken listener");
+        });
+        List<TokenEvent> later = new CopyOnWriteArrayList<>();
+        r.addListener(later::add);
+
+        AccessToken t = r.token(MAILBOX);
+
+        assertThat(issuer.issuedTokens()).containsExactly(t.value());
+        assertThat(later).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(TokenEvent.Type.ACQUIRED);
+            assertThat(e.resource()).isEqualTo(TokenFixtures.NAME);
+            assertThat(e.credential()).isEqualTo("client-secret");
+            assertThat(e.expiresAt()).isEqualTo(t.expiresAt());
+        });
+        TokenStatus s = r.status();
+        assertThat(s.expiresAt()).isEqualTo(t.expiresAt());
+        assertThat(s.lastRefresh()).isEqualTo(t.issuedAt());
+        assertThat(s.healthyAt(Instant.now())).isTrue();
+    }
+
+    @Test
+    void create_entraKeysFromTestIssuer_servesToken() throws Exception {
+        Map<String, String> keys = issuer.entraClientSecretKeys("other");
+        keys.put("oauth2mail.other.mailbox", MAILBOX);
+        issuer.stubToken("fixed-token-for-greenmail", 3600);
+
+        try (TokenRefresher r = TokenRefresher.create(io.github.oauth2mail.config.ConnectorSettings.load("other",
+                io.github.oauth2mail.config.SettingsSource.of(keys), Map.of()))) {
+            assertThat(r.token(MAILBOX).value()).isEqualTo("fixed-token-for-greenmail");
+        }
+        assertThat(issuer.lastRequestForm()).containsEntry("client_secret", "test-secret");
     }
 
     @Test

@@ -1,0 +1,55 @@
+package io.github.oauth2mail.token;
+
+import java.util.List;
+
+/**
+ * The token sources of a resource in order of preference (primary, then secondary) and which one is in use. Moves to
+ * the next one only when the active one is rejected as a wrong or expired credential; never moves back (until the
+ * resource restarts, when the admin has replaced the primary credential).
+ */
+final class Credentials {
+
+    private final List<TokenSource> sources;
+    private volatile int active;
+
+    Credentials(List<TokenSource> sources) {
+        if (sources.isEmpty()) {
+            throw new IllegalArgumentException("no token source");
+        }
+        this.sources = List.copyOf(sources);
+    }
+
+    TokenSource active() {
+        return sources.get(active);
+    }
+
+    boolean perMailbox() {
+        return sources.get(0).perMailbox();
+    }
+
+    /**
+     * Called when {@code rejected} failed with {@code e}; reports a switch to {@code events}.
+     *
+     * @return the source to retry with now, or null when there is none (no secondary, or not a credential rejection);
+     *         when another thread has already switched, the now active source
+     */
+    synchronized TokenSource next(TokenSource rejected, TokenException e, String mailbox, TokenEvents events) {
+        if (!TokenErrors.credentialRejected(e)) {
+            return null;
+        }
+        int idx = sources.indexOf(rejected);
+        if (idx != active) {
+            return sources.get(active);
+        }
+        if (idx + 1 >= sources.size()) {
+            return null;
+        }
+        active = idx + 1;
+        events.switched(mailbox, rejected.credential(), sources.get(active).credential(), e);
+        return sources.get(active);
+    }
+
+    List<TokenSource> all() {
+        return sources;
+    }
+}
