@@ -5,7 +5,10 @@ import io.github.oauth2mail.config.SettingsSource;
 import io.github.oauth2mail.config.TlsSupport;
 import io.github.oauth2mail.jca.OAuth2MailManagedConnectionFactory;
 import io.github.oauth2mail.token.TokenRefresher;
+import io.github.oauth2mail.transport.AdapterSessions;
+import io.github.oauth2mail.transport.MailConnector;
 import io.github.oauth2mail.transport.SmtpConnection;
+import io.github.oauth2mail.transport.SmtpLease;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -55,7 +58,9 @@ final class Senders {
         CONNECTOR("connector: Transport.send through the adapter's Session + pool"),
         LIMIT_ANGUS("limit: one connected Angus SMTPTransport per thread, sendMessage loop"),
         LIMIT_ADAPTER("limit: one adapter SmtpConnection per thread, send loop"),
-        PEER("peer: Simple Java Mail 8.12.6 + batch-module connection pool");
+        PEER("peer: Simple Java Mail 8.12.6 + batch-module connection pool"),
+        /** Diagnostic: the connector's pool without Transport.send (lease, send, return), to split the overhead. */
+        CONNECTOR_LEASE("diagnostic: the connector's lease/send/close without Transport.send");
 
         final String description;
 
@@ -80,6 +85,8 @@ final class Senders {
                 return limitAdapter(t);
             case PEER:
                 return peer(t);
+            case CONNECTOR_LEASE:
+                return connectorLease(t);
             default:
                 throw new IllegalArgumentException(kind.name());
         }
@@ -99,7 +106,7 @@ final class Senders {
         Properties p = new Properties();
         p.setProperty("mail.smtp.host", "127.0.0.1");
         p.setProperty("mail.smtp.port", String.valueOf(t.port()));
-        p.setProperty("mail.smtp.auth", "true");
+        p.setProperty("mail.smtp.auth", String.valueOf(!Boolean.getBoolean("bench.noauth")));
         p.setProperty("mail.smtp.auth.mechanisms", "PLAIN");
         p.setProperty("mail.smtp.starttls.enable", String.valueOf(t.tls()));
         p.setProperty("mail.smtp.starttls.required", String.valueOf(t.tls()));
@@ -183,6 +190,28 @@ final class Senders {
     static ConnectorPath connector(Target t, String name, Map<String, String> overrides) throws Exception {
         return new ConnectorPath(new OAuth2MailManagedConnectionFactory(name,
                 SettingsSource.of(adapterSettings(t, name, overrides))));
+    }
+
+    private static Path connectorLease(Target t) throws Exception {
+        ConnectorPath p = connector(t, "lease", Map.of());
+        MailConnector connector = AdapterSessions.connectorOf(p.session);
+        return new Path() {
+            @Override
+            public Sender newSender() throws Exception {
+                MimeMessage msg = message(p.session);
+                return () -> {
+                    msg.saveChanges();
+                    try (SmtpLease lease = connector.lease(FROM)) {
+                        lease.send(msg, msg.getAllRecipients());
+                    }
+                };
+            }
+
+            @Override
+            public void close() {
+                p.close();
+            }
+        };
     }
 
     private static Path limitAdapter(Target t) {
