@@ -81,6 +81,8 @@ public final class ClientRun {
                 for (Senders.Kind kind : new java.util.LinkedHashSet<>(kinds)) {
                     try (Senders.Path path = Senders.path(kind, new Senders.Target(port, tls, issuer.endpoint(), 4))) {
                         Measure.run(path, 4, 0, 1, prewarm, 0);
+                    } catch (Exception e) {
+                        System.out.println("prewarm of " + kind + " failed: " + e);
                     }
                 }
                 System.out.println("prewarm done");
