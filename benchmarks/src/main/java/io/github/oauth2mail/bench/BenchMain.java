@@ -85,7 +85,8 @@ public final class BenchMain {
                         "connectCost=" + arg("connectCost", "40", "5"));
             }
             if (!"0".equals(profile)) {
-                client("profile", "mode=tls", "port=" + tlsPort, "sinkPid=" + pid, "profile=" + profile, "prewarm=0");
+                client("profile", "mode=tls", "port=" + tlsPort, "sinkPid=" + pid, "profile=" + profile, "prewarm=0",
+                        "wall=CONNECTOR,LIMIT_ADAPTER", "wallSeconds=" + arg("wallSeconds", "6", "2"));
             }
             if (Boolean.parseBoolean(arg("calibrate", "true", "false"))) {
                 calibrate(threads, warmup, windows, window, plainPort, pid);
@@ -145,7 +146,7 @@ public final class BenchMain {
             String line;
             while ((line = r.readLine()) != null) {
                 System.out.println(line);
-                if (line.matches("^(RESULT|CONNECT|REFRESH|PROFILE|FAILED)\t.*")) {
+                if (line.matches("^(RESULT|CONNECT|REFRESH|PROFILE|WALL|FAILED)\t.*")) {
                     results.add(line);
                 }
             }

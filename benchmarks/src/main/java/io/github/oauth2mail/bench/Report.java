@@ -47,6 +47,7 @@ final class Report {
         StringBuilder connect = new StringBuilder();
         StringBuilder refresh = new StringBuilder();
         StringBuilder profile = new StringBuilder();
+        StringBuilder wall = new StringBuilder();
         StringBuilder failed = new StringBuilder();
         for (String l : lines) {
             String[] f = l.split("\t", -1);
@@ -62,6 +63,10 @@ final class Report {
                     refresh.append(String.format(Locale.ROOT, "| %s | %s s | %s s | %s | %s | %s | %s | %s | %s | %s | "
                             + "%s | %s | %s | %s |%n", f[1], f[2], f[3], f[4], f[6], f[7], f[8], f[9], f[10], f[11],
                             f[12], f[13], f[14], f[15]));
+                    break;
+                case "WALL":
+                    wall.append("    ").append(String.join("  ", java.util.Arrays.copyOfRange(f, 1, f.length)))
+                            .append('\n');
                     break;
                 case "PROFILE":
                     profile.append("    ").append(String.join("  ", java.util.Arrays.copyOfRange(f, 1, f.length)))
@@ -104,6 +109,7 @@ final class Report {
                     ratio(c, m.get(Senders.Kind.LIMIT_ADAPTER)), ratio(c, m.get(Senders.Kind.PEER)),
                     overhead(c, m.get(Senders.Kind.LIMIT_ANGUS)), overhead(c, m.get(Senders.Kind.LIMIT_ADAPTER))));
         });
+        b.append(targets(byKey, lines));
         if (connect.length() > 0) {
             b.append("\n### Cost of a new connection (sequential, ms)\n\n| TLS | what | median | p90 | max |\n"
                     + "|---|---|---|---|---|\n").append(connect);
@@ -118,6 +124,10 @@ final class Report {
         }
         if (profile.length() > 0) {
             b.append("\n### JFR profile of the connector path (TLS, 4 threads), sending threads\n\n").append(profile);
+        }
+        if (wall.length() > 0) {
+            b.append("\n### Wall-clock samples of one sending thread (TLS, 1 thread, every ms): share of samples "
+                    + "under each frame\n\n").append(wall);
         }
         if (failed.length() > 0) {
             b.append("\n### Failures\n\n").append(failed);
@@ -151,5 +161,69 @@ final class Report {
             return "–";
         }
         return String.format(Locale.ROOT, "%.0f", c.threads * (1e6 / c.median - 1e6 / limit.median));
+    }
+
+    /** The issue's targets, each with what this run measured. */
+    private static String targets(Map<String, Map<Senders.Kind, Row>> byKey, List<String> lines) {
+        StringBuilder t = new StringBuilder("\n### Targets (issue #7) against this run\n\n| target | measured | met |\n"
+                + "|---|---|---|\n");
+        for (String mode : new String[] {"tls", "plain"}) {
+            for (String n : new String[] {"1", "4"}) {
+                Map<Senders.Kind, Row> m = byKey.get(mode + "\t" + n);
+                if (m == null || m.get(Senders.Kind.CONNECTOR) == null) {
+                    continue;
+                }
+                double c = m.get(Senders.Kind.CONNECTOR).median;
+                double limit = Math.max(rate(m, Senders.Kind.LIMIT_ANGUS), rate(m, Senders.Kind.LIMIT_ADAPTER));
+                t.append(String.format(Locale.ROOT, "| connector ≥ 0.9× the physical limit, %s, %s thread(s) | %.2f× "
+                        + "(of the faster limit) | %s |%n", mode, n, c / limit, c >= 0.9 * limit ? "yes" : "**no**"));
+            }
+        }
+        for (String mode : new String[] {"tls", "plain"}) {
+            Map<Senders.Kind, Row> m = byKey.get(mode + "\t4");
+            if (m != null && m.get(Senders.Kind.CONNECTOR) != null && m.get(Senders.Kind.BASELINE) != null) {
+                double want = mode.equals("tls") ? 15 : 2.5;
+                double r = m.get(Senders.Kind.CONNECTOR).median / m.get(Senders.Kind.BASELINE).median;
+                t.append(String.format(Locale.ROOT, "| connector ≥ %.1f× baseline, %s, 4 threads | %.1f× | %s |%n", want,
+                        mode, r, r >= want ? "yes" : "**no**"));
+            }
+        }
+        byKey.forEach((k, m) -> {
+            if (m.get(Senders.Kind.CONNECTOR) != null && m.get(Senders.Kind.PEER) != null) {
+                double r = m.get(Senders.Kind.CONNECTOR).median / m.get(Senders.Kind.PEER).median;
+                t.append(String.format(Locale.ROOT, "| connector ≥ Simple Java Mail pool, %s threads | %.2f× | %s |%n",
+                        k.replace("\t", ", "), r, r >= 1 ? "yes" : "**no**"));
+            }
+        });
+        String control = null;
+        for (String l : lines) {
+            String[] f = l.split("\t", -1);
+            if (!f[0].equals("REFRESH")) {
+                continue;
+            }
+            if (f[1].equals("control")) {
+                control = f[8];
+                continue;
+            }
+            double lifetime = Double.parseDouble(f[2]);
+            double expected = 60 / (lifetime / 2);
+            double perMin = Double.parseDouble(f[4]);
+            t.append(String.format(Locale.ROOT, "| one token request per refresh period (%s s token, refresh at half "
+                    + "life: %.0f/min expected) | %.2f/min | %s |%n", f[2], expected, perMin,
+                    Math.abs(perMin - expected) <= 1 ? "yes" : "**no**"));
+            if (control != null) {
+                double during = Double.parseDouble(f[11]);
+                double ctl = Double.parseDouble(control);
+                t.append(String.format(Locale.ROOT, "| send p99 during a background refresh within ±10%% of the p99 without"
+                        + " refreshes | %.0f µs vs %.0f µs (%+.0f%%) | %s |%n", during, ctl, 100 * (during / ctl - 1),
+                        Math.abs(during / ctl - 1) <= 0.10 ? "yes" : "**no**"));
+            }
+        }
+        return t.toString();
+    }
+
+    private static double rate(Map<Senders.Kind, Row> m, Senders.Kind k) {
+        Row r = m.get(k);
+        return r == null ? 0 : r.median;
     }
 }

@@ -1,6 +1,5 @@
 package io.github.oauth2mail.bench;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -89,7 +88,7 @@ public final class SmtpSink {
     private void serve(Socket socket, boolean realTls) {
         Socket s = socket;
         try {
-            InputStream in = new BufferedInputStream(s.getInputStream(), 16 * 1024);
+            In in = new In(s.getInputStream());
             OutputStream out = new BufferedOutputStream(s.getOutputStream(), 8 * 1024);
             boolean secure = false;
             write(out, "220 sink ESMTP\r\n");
@@ -120,7 +119,7 @@ public final class SmtpSink {
                             ssl.setUseClientMode(false);
                             ssl.startHandshake();
                             s = ssl;
-                            in = new BufferedInputStream(s.getInputStream(), 16 * 1024);
+                            in = new In(s.getInputStream());
                             out = new BufferedOutputStream(s.getOutputStream(), 8 * 1024);
                         }
                         secure = true;
@@ -161,7 +160,7 @@ public final class SmtpSink {
     }
 
     /** Any credentials are accepted; the exchange (initial response or not) is what real servers do. */
-    private static void auth(String line, InputStream in, OutputStream out) throws IOException {
+    private static void auth(String line, In in, OutputStream out) throws IOException {
         String[] parts = line.split(" ");
         String mech = parts.length > 1 ? parts[1].toUpperCase(Locale.ROOT) : "";
         boolean initial = parts.length > 2;
@@ -185,7 +184,7 @@ public final class SmtpSink {
         write(out, "235 2.7.0 Authentication successful\r\n");
     }
 
-    private static void ask(OutputStream out, String challenge, InputStream in) throws IOException {
+    private static void ask(OutputStream out, String challenge, In in) throws IOException {
         write(out, challenge);
         out.flush();
         if (readLine(in) == null) {
@@ -193,7 +192,7 @@ public final class SmtpSink {
         }
     }
 
-    private static void discardData(InputStream in) throws IOException {
+    private static void discardData(In in) throws IOException {
         // state machine for CRLF . CRLF (the DATA command's CRLF counts as the first one)
         int state = 2;
         while (true) {
@@ -226,7 +225,7 @@ public final class SmtpSink {
         }
     }
 
-    private static String readLine(InputStream in) throws IOException {
+    private static String readLine(In in) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream(64);
         int c;
         while ((c = in.read()) != '\n') {
@@ -242,5 +241,33 @@ public final class SmtpSink {
 
     private static void write(OutputStream out, String s) throws IOException {
         out.write(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** An unsynchronised read buffer (BufferedInputStream locks on every read() call). */
+    private static final class In {
+        private final InputStream in;
+        private final byte[] buf = new byte[16 * 1024];
+        private int pos;
+        private int lim;
+
+        In(InputStream in) {
+            this.in = in;
+        }
+
+        int read() throws IOException {
+            if (pos == lim) {
+                int n = in.read(buf, 0, buf.length);
+                if (n <= 0) {
+                    return -1;
+                }
+                pos = 0;
+                lim = n;
+            }
+            return buf[pos++] & 0xff;
+        }
+
+        int available() throws IOException {
+            return lim - pos + in.available();
+        }
     }
 }

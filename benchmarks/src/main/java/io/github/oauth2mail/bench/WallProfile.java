@@ -13,13 +13,29 @@ import java.util.Set;
  */
 final class WallProfile {
 
+    private static final String[] FRAMES = {
+        "jakarta.mail.Transport.send",
+        "jakarta.mail.Session.getTransport",
+        "jakarta.mail.Service.connect",
+        "jakarta.mail.Service.close",
+        "io.github.oauth2mail.jca.PooledMailConnector.lease",
+        "io.github.oauth2mail.transport.SmtpConnection.send",
+        "io.github.oauth2mail.transport.Envelope.mailAndRcpt",
+        "io.github.oauth2mail.transport.MessageData.write",
+        "jakarta.mail.internet.MimeMessage.writeTo",
+        "jakarta.mail.util.StreamProvider.provider",
+        "io.github.oauth2mail.transport.SmtpWire.readReply",
+        "sun.nio.ch.FileDispatcherImpl.write0",
+        "sun.nio.ch.Net.poll",
+    };
+
     private WallProfile() {
     }
 
     static void run(Senders.Kind kind, Senders.Target target, int seconds, String label) throws Exception {
         try (Senders.Path path = Senders.path(kind, target)) {
             Senders.Sender s = path.newSender();
-            long end = System.nanoTime() + (seconds + 2) * 1_000_000_000L;
+            long end = System.nanoTime() + (seconds + 6) * 1_000_000_000L;
             long[] sent = new long[1];
             Thread t = new Thread(() -> {
                 while (System.nanoTime() < end) {
@@ -32,7 +48,7 @@ final class WallProfile {
                 }
             }, "send-wall");
             t.start();
-            Thread.sleep(2000);
+            Thread.sleep(6000); // JIT warm-up of this path
             Map<String, Integer> incl = new HashMap<>();
             Map<String, Integer> top = new HashMap<>();
             int n = 0;
@@ -59,14 +75,11 @@ final class WallProfile {
             int total = n;
             System.out.println(String.format(Locale.ROOT, "WALL\t%s\t%s\t%d samples, %.0f msg/s while sampling", label,
                     kind, n, msgs / (double) seconds));
-            incl.entrySet().stream().filter(e -> e.getValue() * 100 >= total * 3)
-                    .filter(e -> e.getKey().matches("^(io\\.github|jakarta\\.mail|org\\.eclipse\\.angus|sun\\.security"
-                            + "\\.ssl|java\\.net|sun\\.nio\\.ch|java\\.util\\.concurrent|java\\.lang\\.Object|java\\.lang"
-                            + "\\.Thread).*"))
-                    .sorted((x, y) -> y.getValue() - x.getValue()).limit(40)
-                    .forEach(e -> System.out.println(String.format(Locale.ROOT, "WALL\t%s\t%s\tincl\t%5.1f%%\t%s", label,
-                            kind, 100.0 * e.getValue() / total, e.getKey())));
-            top.entrySet().stream().sorted((x, y) -> y.getValue() - x.getValue()).limit(8)
+            for (String m : FRAMES) {
+                System.out.println(String.format(Locale.ROOT, "WALL\t%s\t%s\tincl\t%5.1f%%\t%s", label, kind,
+                        100.0 * incl.getOrDefault(m, 0) / Math.max(1, total), m));
+            }
+            top.entrySet().stream().sorted((x, y) -> y.getValue() - x.getValue()).limit(4)
                     .forEach(e -> System.out.println(String.format(Locale.ROOT, "WALL\t%s\t%s\ttop\t%5.1f%%\t%s", label,
                             kind, 100.0 * e.getValue() / total, e.getKey())));
         }
