@@ -37,6 +37,10 @@ final class ConnectCost {
             lookup[i] = System.nanoTime() - a;
         }
         print(tls, "InetAddress.getLocalHost().getCanonicalHostName()", lookup);
+        if (tls) {
+            phases(port, n, false);
+            phases(port, n, true);
+        }
         angus(t, n, "Angus connect(), defaults", false, false);
         angus(t, n, "Angus connect(), mail.smtp.localhost set", true, false);
         angus(t, n, "Angus connect(), TCP_NODELAY socket", false, true);
@@ -82,6 +86,76 @@ final class ConnectCost {
             }
         }
         print(t.tls(), label, times);
+    }
+
+    /**
+     * The STARTTLS connect step by step on a plain JDK socket (what Angus does), without and with TCP_NODELAY, to show
+     * which step waits: TCP connect + greeting, EHLO, STARTTLS, TLS handshake, EHLO after TLS, AUTH.
+     */
+    private static void phases(int port, int n, boolean noDelay) throws Exception {
+        String[] names = {"connect+greeting", "EHLO", "STARTTLS", "TLS handshake", "EHLO after TLS", "AUTH PLAIN"};
+        long[][] t = new long[names.length][n];
+        SSLSocketFactory tlsFactory = (SSLSocketFactory) SSLSocketFactory.getDefault();
+        for (int i = -5; i < n; i++) {
+            long[] at = new long[names.length + 1];
+            at[0] = System.nanoTime();
+            try (Socket s = new Socket()) {
+                s.setTcpNoDelay(noDelay);
+                s.connect(new InetSocketAddress("127.0.0.1", port));
+                java.io.InputStream in = s.getInputStream();
+                java.io.OutputStream out = s.getOutputStream();
+                reply(in);
+                at[1] = System.nanoTime();
+                cmd(out, in, "EHLO bench.example.org");
+                at[2] = System.nanoTime();
+                cmd(out, in, "STARTTLS");
+                at[3] = System.nanoTime();
+                javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) tlsFactory.createSocket(s, "127.0.0.1", port, true);
+                ssl.startHandshake();
+                at[4] = System.nanoTime();
+                in = ssl.getInputStream();
+                out = ssl.getOutputStream();
+                cmd(out, in, "EHLO bench.example.org");
+                at[5] = System.nanoTime();
+                cmd(out, in, "AUTH PLAIN AGFsaWNlQGV4YW1wbGUuY29tAGFwcC1wYXNzd29yZA==");
+                at[6] = System.nanoTime();
+                out.write("QUIT\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.flush();
+            }
+            if (i >= 0) {
+                for (int k = 0; k < names.length; k++) {
+                    t[k][i] = at[k + 1] - at[k];
+                }
+            }
+        }
+        for (int k = 0; k < names.length; k++) {
+            print(true, "JDK socket" + (noDelay ? " + TCP_NODELAY" : "") + ": " + names[k], t[k]);
+        }
+    }
+
+    private static void cmd(java.io.OutputStream out, java.io.InputStream in, String line) throws IOException {
+        out.write((line + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.flush();
+        reply(in);
+    }
+
+    /** Reads one (multi-line) SMTP reply. */
+    private static void reply(java.io.InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        while (true) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("closed");
+            }
+            if (c == '\n') {
+                if (line.length() < 4 || line.charAt(3) == ' ') {
+                    return;
+                }
+                line.setLength(0);
+            } else if (c != '\r') {
+                line.append((char) c);
+            }
+        }
     }
 
     private static void print(boolean tls, String label, long[] ns) {
