@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * connector path, and, when Postfix's smtp-sink is installed, a calibration of the sink against it.
  *
  * <p>Arguments ({@code key=value}, all optional): {@code quick=true} (short windows, for a smoke run),
- * {@code threads=1,4,16}, {@code warmup=3}, {@code windows=5}, {@code window=2}, {@code refresh=60},
+ * {@code threads=1,4,16}, {@code warmup=1} (per window), {@code windows=5} (rounds), {@code window=2}, {@code refresh=60},
  * {@code profile=15}, {@code calibrate=true}, {@code out=target/bench}.
  */
 public final class BenchMain {
@@ -59,7 +59,7 @@ public final class BenchMain {
         int plainPort = freePort();
         int tlsPort = freePort();
         String threads = arg("threads", "1,4,16", "1,4");
-        String warmup = arg("warmup", "3", "1");
+        String warmup = arg("warmup", "1", "0.5");
         String windows = arg("windows", "5", "3");
         String window = arg("window", "2", "1");
         String refresh = arg("refresh", "60", "10");

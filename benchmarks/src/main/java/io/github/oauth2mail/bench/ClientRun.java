@@ -87,20 +87,42 @@ public final class ClientRun {
                 }
                 System.out.println("prewarm done");
             }
+            // Round robin: every path gets one window per round, so drift and the machine's background load hit
+            // all paths alike; the paths (and their pools) stay open across rounds.
             for (int n : threads) {
+                Map<Senders.Kind, Senders.Path> open = new LinkedHashMap<>();
+                Map<Senders.Kind, List<Measure.Result>> got = new LinkedHashMap<>();
                 for (Senders.Kind kind : kinds) {
-                    Senders.Target target = new Senders.Target(port, tls, issuer.endpoint(), n);
-                    Measure.Result r;
-                    try (Senders.Path path = Senders.path(kind, target)) {
-                        r = Measure.run(path, n, warmup, windows, window, sinkPid);
+                    try {
+                        open.put(kind, Senders.path(kind, new Senders.Target(port, tls, issuer.endpoint(), n)));
+                        got.put(kind, new ArrayList<>());
                     } catch (Exception e) {
                         System.out.println("FAILED\t" + label + "\t" + kind + "\t" + n + "\t" + e);
-                        e.printStackTrace(System.out);
+                    }
+                }
+                for (int round = 0; round < windows; round++) {
+                    for (Map.Entry<Senders.Kind, Senders.Path> e : open.entrySet()) {
+                        try {
+                            got.get(e.getKey()).add(Measure.run(e.getValue(), n, warmup, 1, window, sinkPid));
+                        } catch (Exception ex) {
+                            System.out.println("FAILED\t" + label + "\t" + e.getKey() + "\t" + n + "\t" + ex);
+                        }
+                    }
+                }
+                for (Map.Entry<Senders.Kind, Senders.Path> e : open.entrySet()) {
+                    try {
+                        e.getValue().close();
+                    } catch (Exception ex) {
+                        // closing after the run: nothing to report
+                    }
+                    List<Measure.Result> rs = got.get(e.getKey());
+                    if (rs.isEmpty()) {
                         continue;
                     }
+                    Measure.Result r = Measure.Result.merge(rs);
                     System.out.println(String.format(Locale.ROOT,
-                            "RESULT\t%s\t%s\t%d\t%.1f\t%.1f\t%.1f\t%.0f\t%.0f\t%.2f\t%.2f\t%d\t%s", label, kind, n,
-                            r.median(), r.min(), r.max(), r.percentileMicros(50), r.percentileMicros(99), r.sinkCpu,
+                            "RESULT\t%s\t%s\t%d\t%.1f\t%.1f\t%.1f\t%.0f\t%.0f\t%.2f\t%.2f\t%d\t%s", label, e.getKey(),
+                            n, r.median(), r.min(), r.max(), r.percentileMicros(50), r.percentileMicros(99), r.sinkCpu,
                             r.clientCpu, r.errors, r.firstError == null ? "" : r.firstError.replace('\t', ' ')));
                     System.out.flush();
                 }

@@ -35,6 +35,17 @@ final class Measure {
             this.firstError = firstError;
         }
 
+        /** One result from several runs: every window's rate, every latency, mean CPU, all errors. */
+        static Result merge(List<Result> rs) {
+            double[] rates = rs.stream().flatMapToDouble(r -> Arrays.stream(r.rates)).toArray();
+            long[] lat = rs.stream().flatMapToLong(r -> Arrays.stream(r.latencies)).sorted().toArray();
+            double sink = rs.stream().mapToDouble(r -> r.sinkCpu).average().orElse(Double.NaN);
+            double client = rs.stream().mapToDouble(r -> r.clientCpu).average().orElse(Double.NaN);
+            long errors = rs.stream().mapToLong(r -> r.errors).sum();
+            String first = rs.stream().map(r -> r.firstError).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            return new Result(rates, lat, sink, client, errors, first);
+        }
+
         double median() {
             double[] r = rates.clone();
             Arrays.sort(r);
