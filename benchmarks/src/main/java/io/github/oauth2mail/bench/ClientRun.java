@@ -59,6 +59,14 @@ public final class ClientRun {
             if (connectCost > 0) {
                 ConnectCost.run(port, tls, issuer.endpoint(), connectCost);
             }
+            if (a.containsKey("wall") || Integer.parseInt(a.getOrDefault("profile", "0")) > 0) {
+                // JIT warm-up of the profiled paths before any of them is sampled
+                for (Senders.Kind kind : List.of(Senders.Kind.CONNECTOR, Senders.Kind.LIMIT_ADAPTER)) {
+                    try (Senders.Path path = Senders.path(kind, new Senders.Target(port, tls, issuer.endpoint(), 4))) {
+                        Measure.run(path, 4, 0, 1, 6, 0);
+                    }
+                }
+            }
             if (a.containsKey("wall")) {
                 for (String k : a.get("wall").split(",")) {
                     WallProfile.run(Senders.Kind.valueOf(k), new Senders.Target(port, tls, issuer.endpoint(), 1),
