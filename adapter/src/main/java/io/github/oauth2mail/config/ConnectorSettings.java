@@ -253,6 +253,18 @@ public final class ConnectorSettings {
         return Tls.valueOf(values.get(Setting.IMAP_TLS).toUpperCase(Locale.ROOT));
     }
 
+    public String pop3Host() {
+        return values.get(Setting.POP3_HOST);
+    }
+
+    public int pop3Port() {
+        return Integer.parseInt(values.get(Setting.POP3_PORT));
+    }
+
+    public Tls pop3Tls() {
+        return Tls.valueOf(values.get(Setting.POP3_TLS).toUpperCase(Locale.ROOT));
+    }
+
     public int maxConnectionsPerMailbox() {
         return Integer.parseInt(values.get(Setting.MAX_CONNECTIONS_PER_MAILBOX));
     }

@@ -47,6 +47,9 @@ final class Validator {
         required(Setting.IMAP_HOST);
         port(Setting.IMAP_PORT);
         oneOf(Setting.IMAP_TLS, TLS);
+        required(Setting.POP3_HOST);
+        port(Setting.POP3_PORT);
+        oneOf(Setting.POP3_TLS, TLS);
         number(Setting.MAX_CONNECTIONS_PER_MAILBOX, 1, 100);
         number(Setting.CONNECT_TIMEOUT_MS, 1, 600_000);
         number(Setting.READ_TIMEOUT_MS, 1, 600_000);

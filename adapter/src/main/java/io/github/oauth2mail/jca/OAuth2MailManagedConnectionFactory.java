@@ -350,6 +350,30 @@ public class OAuth2MailManagedConnectionFactory
         return get("ImapTls");
     }
 
+    public void setPop3Host(String value) {
+        set("Pop3Host", value);
+    }
+
+    public String getPop3Host() {
+        return get("Pop3Host");
+    }
+
+    public void setPop3Port(String value) {
+        set("Pop3Port", value);
+    }
+
+    public String getPop3Port() {
+        return get("Pop3Port");
+    }
+
+    public void setPop3Tls(String value) {
+        set("Pop3Tls", value);
+    }
+
+    public String getPop3Tls() {
+        return get("Pop3Tls");
+    }
+
     public void setMaxConnectionsPerMailbox(String value) {
         set("MaxConnectionsPerMailbox", value);
     }

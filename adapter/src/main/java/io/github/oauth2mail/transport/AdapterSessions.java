@@ -10,7 +10,7 @@ import java.util.Properties;
 /**
  * Builds the {@link Session} an application receives from the connector resource. Cheap (no network, no token): servers
  * build one on every lookup. The Session carries its {@link MailConnector}, uses the adapter's XOAUTH2 transport and
- * stores, and has STARTTLS required, server identity checked and finite timeouts on every protocol.
+ * stores ({@code imap}/{@code imaps}, {@code pop3}/{@code pop3s}), and has STARTTLS required, server identity checked and finite timeouts on every protocol.
  */
 public final class AdapterSessions {
 
@@ -64,6 +64,9 @@ public final class AdapterSessions {
             }
             for (String proto : new String[] {"imap", "imaps"}) {
                 session.setProvider(new AdapterProvider(Provider.Type.STORE, proto, OAuth2ImapStore.class.getName()));
+            }
+            for (String proto : new String[] {"pop3", "pop3s"}) {
+                session.setProvider(new AdapterProvider(Provider.Type.STORE, proto, OAuth2Pop3Store.class.getName()));
             }
         } catch (NoSuchProviderException e) {
             throw new IllegalStateException("cannot register the adapter's mail providers", e);

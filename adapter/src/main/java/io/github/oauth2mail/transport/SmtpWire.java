@@ -2,8 +2,6 @@ package io.github.oauth2mail.transport;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -28,7 +24,6 @@ import javax.net.ssl.SSLSocketFactory;
 final class SmtpWire implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SmtpWire.class.getName());
-    private static final int MAX_LINE = 64 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
 
     private final String host;
@@ -74,14 +69,7 @@ final class SmtpWire implements AutoCloseable {
             // anything after the STARTTLS reply was sent in clear by someone: never read it as if it were protected
             throw new IOException("SMTP server " + host + ":" + port + " sent data after its STARTTLS reply");
         }
-        SSLSocket ssl = (SSLSocket) tls.createSocket(socket, host, port, true);
-        SSLParameters p = ssl.getSSLParameters();
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-        if (!isIpLiteral(host)) {
-            p.setServerNames(List.of(new SNIHostName(host)));
-        }
-        ssl.setSSLParameters(p);
-        ssl.startHandshake();
+        SSLSocket ssl = TlsLayer.over(socket, tls, host, port);
         use(ssl);
         trace("TLS " + ssl.getSession().getProtocol() + " " + ssl.getSession().getCipherSuite());
     }
@@ -143,20 +131,7 @@ final class SmtpWire implements AutoCloseable {
     }
 
     private String readLine() throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream(128);
-        int c;
-        while ((c = in.read()) != '\n') {
-            if (c < 0) {
-                throw new EOFException("SMTP server " + host + ":" + port + " closed the connection");
-            }
-            if (b.size() >= MAX_LINE) {
-                throw new IOException("SMTP reply line from " + host + ":" + port + " longer than " + MAX_LINE + " bytes");
-            }
-            b.write(c);
-        }
-        byte[] bytes = b.toByteArray();
-        int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-        return new String(bytes, 0, len, StandardCharsets.UTF_8);
+        return CrlfLines.read(in, "SMTP server " + host + ":" + port);
     }
 
     /** The raw stream for the message data (buffered; the caller flushes). */
@@ -206,10 +181,6 @@ final class SmtpWire implements AutoCloseable {
                 LOG.log(Level.FINEST, "closing socket", e);
             }
         }
-    }
-
-    static boolean isIpLiteral(String host) {
-        return host.indexOf(':') >= 0 || host.matches("[0-9.]+");
     }
 
     private static boolean isDigits(String s) {

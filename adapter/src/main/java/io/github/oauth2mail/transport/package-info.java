@@ -5,8 +5,12 @@
  *       adapter itself (JDK sockets + public Jakarta Mail API): TLS (implicit, or STARTTLS which is then required) with
  *       the server identity checked, SASL XOAUTH2 or OAUTHBEARER with RFC 4954 line-length handling and the OAuth2
  *       error challenge, one retry with a fresh token, and send failures that say whether a retry is safe.</li>
- *   <li>{@link io.github.oauth2mail.transport.OAuth2ImapStore}: the {@code imap}/{@code imaps} store; XOAUTH2 with a
- *       fresh token on every connect, everything else delegated to the Jakarta Mail implementation's own store.</li>
+ *   <li>{@link io.github.oauth2mail.transport.OAuth2ImapStore}: the {@code imap}/{@code imaps} store. The adapter opens
+ *       and authenticates every IMAP connection itself ({@code ImapLogin}: TLS, XOAUTH2 or OAUTHBEARER with the same
+ *       line-length and error-challenge handling as SMTP, a current token) and hands it, pre-authenticated, to the
+ *       Jakarta Mail implementation's own IMAP store through its public socket-factory property.</li>
+ *   <li>{@link io.github.oauth2mail.transport.OAuth2Pop3Store}: the {@code pop3}/{@code pop3s} store; XOAUTH2 (two-line
+ *       form) through the implementation's own POP3 store.</li>
  * </ul>
  * Nothing here links against Angus Mail (Open Liberty hides it from resource adapters), and nothing knows about JCA.
  */

@@ -1,10 +1,6 @@
 package io.github.oauth2mail.testing;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -227,7 +223,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
         boolean counted = true;
         try (Socket socket = s) {
-            Conn c = new Conn(socket);
+            LineConnection c = new LineConnection(socket);
             c.send("220 scripted.test ESMTP ready");
             boolean inTls = implicitTls;
             while (true) {
@@ -278,7 +274,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                         SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket, null, socket.getPort(), true);
                         ssl.setUseClientMode(false);
                         ssl.startHandshake();
-                        c = new Conn(ssl);
+                        c = new LineConnection(ssl);
                         inTls = true;
                         break;
                     case "AUTH":
@@ -312,7 +308,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         }
     }
 
-    private boolean data(Conn c) throws IOException, InterruptedException {
+    private boolean data(LineConnection c) throws IOException, InterruptedException {
         StringBuilder body = new StringBuilder();
         while (true) {
             String l = c.readLine();
@@ -344,7 +340,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return true;
     }
 
-    private void auth(Conn c, String line) throws IOException {
+    private void auth(LineConnection c, String line) throws IOException {
         String[] parts = line.split(" ");
         String mechanism = parts.length > 1 ? parts[1].toUpperCase(Locale.ROOT) : "";
         String b64;
@@ -365,17 +361,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             authResponses.add(decoded);
             transcript.get().add("AUTH-DECODED " + decoded);
         }
-        Map<String, String> kv = new HashMap<>();
-        for (String f : decoded.split("\u0001")) {
-            int eq = f.indexOf('=');
-            if (eq > 0) {
-                kv.put(f.substring(0, eq), f.substring(eq + 1));
-            }
-        }
-        String auth = kv.getOrDefault("auth", "");
-        String token = auth.startsWith("Bearer ") ? auth.substring(7) : "";
-        boolean wellFormed = mechanism.equals("XOAUTH2") ? decoded.startsWith("user=")
-                : decoded.startsWith("n,a=") && kv.containsKey("host") && kv.containsKey("port");
+        String token = LineConnection.bearerToken(mechanism, decoded);
+        boolean wellFormed = token != null;
         if (wellFormed && acceptedTokens.test(token)) {
             c.send("235 2.7.0 Authentication successful");
             return;
@@ -410,35 +397,4 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     /** One connection's line I/O. */
-    private static final class Conn {
-        private final InputStream in;
-        private final OutputStream out;
-
-        Conn(Socket s) throws IOException {
-            in = new BufferedInputStream(s.getInputStream());
-            out = s.getOutputStream();
-        }
-
-        void send(String reply) throws IOException {
-            out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        }
-
-        boolean hasMore() throws IOException {
-            return in.available() > 0;
-        }
-
-        String readLine() throws IOException {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            int c;
-            while ((c = in.read()) != '\n') {
-                if (c < 0) {
-                    return null;
-                }
-                b.write(c);
-            }
-            String s = b.toString(StandardCharsets.UTF_8);
-            return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-        }
-    }
 }

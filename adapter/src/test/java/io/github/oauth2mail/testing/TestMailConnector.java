@@ -31,7 +31,8 @@ public final class TestMailConnector implements MailConnector {
         Properties p = new Properties();
         p.put(SESSION_KEY, this);
         Session s = Session.getInstance(p);
-        for (Provider provider : OAuth2ImapStore.providers()) {
+        for (Provider provider : java.util.stream.Stream.concat(OAuth2ImapStore.providers().stream(),
+                io.github.oauth2mail.transport.OAuth2Pop3Store.providers().stream()).toList()) {
             s.setProvider(provider);
         }
         return s;

@@ -39,6 +39,10 @@ public final class TestSettings {
         return set("imap.host", host).set("imap.port", String.valueOf(port)).set("imap.tls", tls);
     }
 
+    public TestSettings pop3(String host, int port, String tls) {
+        return set("pop3.host", host).set("pop3.port", String.valueOf(port)).set("pop3.tls", tls);
+    }
+
     public TestSettings trust(TestCertificates certs) {
         return set("trust-store-path", certs.trustStore().toString()).set("trust-store-password", TestCertificates.PASSWORD);
     }

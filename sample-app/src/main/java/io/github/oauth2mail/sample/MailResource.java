@@ -65,12 +65,17 @@ public class MailResource {
         }
     }
 
-    /** {@code GET /api/inbox}: the subjects in the mailbox's INBOX, one a line, oldest first. */
+    /**
+     * {@code GET /api/inbox}: the subjects in the mailbox's INBOX, one a line, oldest first, through the Session's
+     * default store ({@code mail.store.protocol}) or the one named by {@code protocol} (e.g. {@code pop3s}).
+     */
     @GET
     @Path("inbox")
     @Produces(MediaType.TEXT_PLAIN)
-    public Response inbox(@QueryParam("limit") @DefaultValue("50") int limit) {
-        String protocol = session.getProperty("mail.store.protocol");
+    public Response inbox(@QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("protocol") String protocol) {
+        if (protocol == null || protocol.isBlank()) {
+            protocol = session.getProperty("mail.store.protocol");
+        }
         try (Store store = session.getStore(protocol == null ? "imap" : protocol)) {
             store.connect();
             Folder inbox = store.getFolder("INBOX");

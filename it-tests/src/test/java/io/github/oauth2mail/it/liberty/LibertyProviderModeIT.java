@@ -17,9 +17,9 @@ class LibertyProviderModeIT extends ConnectorScenarios {
         return (name, env) -> Liberty.start(name, env, "finest", true);
     }
 
-    /** IMAP by host name, as in {@link LibertyConnectorIT#serverEnv()}. */
+    /** POP3 by host name, as in {@link LibertyConnectorIT#serverEnv()}. */
     @Override
     protected Map<String, String> serverEnv() {
-        return Map.of("OAUTH2MAIL_DEMO_IMAP_HOST", "localhost");
+        return Map.of("OAUTH2MAIL_DEMO_POP3_HOST", "localhost");
     }
 }

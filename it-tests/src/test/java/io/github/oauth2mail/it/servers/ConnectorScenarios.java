@@ -91,7 +91,7 @@ public abstract class ConnectorScenarios {
 
     @Test
     @Order(2)
-    void inbox_unchangedApp_readsOverImapWithTheCurrentToken() {
+    void inbox_unchangedApp_readsOverImapAndPop3WithTheCurrentToken() {
         Reply sent = app.send(ConnectorFixture.MAILBOX, "note to self", "read me back over IMAPS");
         assertThat(sent.status()).as(sent.body()).isEqualTo(200);
 
@@ -99,6 +99,12 @@ public abstract class ConnectorScenarios {
 
         assertThat(inbox.status()).as(inbox.body()).isEqualTo(200);
         assertThat(inbox.body().lines()).contains("note to self");
+
+        // the same Session's POP3 store: AUTH XOAUTH2 (two-line form) through the server's own POP3 provider
+        Reply pop3 = app.inbox("pop3s");
+
+        assertThat(pop3.status()).as(pop3.body()).isEqualTo(200);
+        assertThat(pop3.body().lines()).contains("note to self");
         assertThat(fixture.issuer().issuedCount()).as("the cached token serves later connections").isEqualTo(1);
     }
 

@@ -85,6 +85,9 @@ public final class ServerFixture implements AutoCloseable {
             env.put("OAUTH2MAIL_DEMO_IMAP_HOST", MailServer.HOST);
             env.put("OAUTH2MAIL_DEMO_IMAP_PORT", String.valueOf(mail.imapsPort()));
             env.put("OAUTH2MAIL_DEMO_IMAP_TLS", "implicit");
+            env.put("OAUTH2MAIL_DEMO_POP3_HOST", MailServer.HOST);
+            env.put("OAUTH2MAIL_DEMO_POP3_PORT", String.valueOf(mail.pop3sPort()));
+            env.put("OAUTH2MAIL_DEMO_POP3_TLS", "implicit");
             env.put("OAUTH2MAIL_DEMO_TRUST_STORE_PATH", trustStore.toString());
             env.put("OAUTH2MAIL_DEMO_TRUST_STORE_PASSWORD", ConnectorFixture.TRUST_STORE_PASSWORD);
             overrides.forEach((k, v) -> {

@@ -149,6 +149,8 @@ public final class ConnectorFixture implements AutoCloseable {
                 env.put("OAUTH2MAIL_DEMO_MAILBOX", MAILBOX);
                 env.put("OAUTH2MAIL_DEMO_SMTP_PORT", String.valueOf(mail.smtpsPort()));
                 env.put("OAUTH2MAIL_DEMO_IMAP_PORT", String.valueOf(mail.imapsPort()));
+                env.put("OAUTH2MAIL_DEMO_POP3_HOST", MailServer.HOST);
+                env.put("OAUTH2MAIL_DEMO_POP3_PORT", String.valueOf(mail.pop3sPort()));
                 env.put("OAUTH2MAIL_DEMO_TRUST_STORE_PATH", trustStore.toString());
                 env.put("OAUTH2MAIL_DEMO_TRUST_STORE_PASSWORD", TRUST_STORE_PASSWORD);
                 overrides.forEach((k, v) -> {

@@ -42,6 +42,7 @@ public final class MailServer implements AutoCloseable {
         ServerSetup[] setups = {
             new ServerSetup(0, HOST, ServerSetup.PROTOCOL_SMTPS).dynamicPort(),
             new ServerSetup(0, HOST, ServerSetup.PROTOCOL_IMAPS).dynamicPort(),
+            new ServerSetup(0, HOST, ServerSetup.PROTOCOL_POP3S).dynamicPort(),
         };
         for (ServerSetup setup : setups) {
             // GreenMail's default of 2 s is too short on a loaded build machine (seen at load 20 on 2 cores)
@@ -68,6 +69,10 @@ public final class MailServer implements AutoCloseable {
 
     public int imapsPort() {
         return greenMail.getImaps().getPort();
+    }
+
+    public int pop3sPort() {
+        return greenMail.getPop3s().getPort();
     }
 
     /**

@@ -41,6 +41,12 @@ public final class SampleAppClient {
                 .build());
     }
 
+    /** {@code GET /api/inbox?protocol=...}: the same through another store protocol, e.g. {@code pop3s}. */
+    public Reply inbox(String protocol) {
+        return call(HttpRequest.newBuilder(URI.create(base + "/api/inbox?protocol=" + protocol))
+                .timeout(Duration.ofSeconds(90)).GET().build());
+    }
+
     private Reply call(HttpRequest request) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,344 @@
+package io.github.oauth2mail.transport;
+
+import io.github.oauth2mail.config.ConnectorSettings;
+import io.github.oauth2mail.config.Setting;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * Opens and authenticates one IMAP connection the adapter's way, before the Jakarta Mail implementation's IMAP store
+ * takes it over (see {@link ImapSocketFactory}): TCP with TCP_NODELAY and timeouts; TLS, implicit or by STARTTLS,
+ * which is then required (the token never goes out in clear), with the server identity checked; then
+ * {@code AUTHENTICATE} with XOAUTH2 or OAUTHBEARER:
+ * <ul>
+ * <li>the initial response rides on the command line (SASL-IR, RFC 4959) only when the server offers SASL-IR and the
+ * line stays within 1000 bytes (RFC 2683 3.2.1.5's advice for clients); otherwise it goes on its own line after the
+ * server's {@code +};</li>
+ * <li>an error challenge ({@code + <base64 JSON>}) is decoded and acknowledged (empty line for XOAUTH2, {@code ^A}
+ * for OAUTHBEARER) so the server sends its final {@code NO}, which is reported with the decoded status.</li>
+ * </ul>
+ * Secret lines never reach the trace.
+ */
+final class ImapLogin {
+
+    private static final Logger LOG = Logger.getLogger(ImapLogin.class.getName());
+    /** RFC 2683 3.2.1.5: clients should keep command lines within 1000 octets (CRLF included). */
+    static final int MAX_COMMAND_LINE = 1000;
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private final ConnectorSettings settings;
+    private final SaslMechanism mechanism;
+    private final String host;
+    private final int port;
+    private final String mailbox;
+    private final String label;
+    private Socket raw;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private int tags;
+
+    /** An authenticated connection: the socket, its buffered input (positioned after the tagged OK). */
+    static final class Result {
+        final Socket raw;
+        final Socket socket;
+        final InputStream in;
+        final String capabilities;
+
+        Result(Socket raw, Socket socket, InputStream in, String capabilities) {
+            this.raw = raw;
+            this.socket = socket;
+            this.in = in;
+            this.capabilities = capabilities;
+        }
+    }
+
+    private ImapLogin(ConnectorSettings settings, SaslMechanism mechanism, String mailbox) {
+        this.settings = settings;
+        this.mechanism = mechanism;
+        this.host = settings.imapHost();
+        this.port = settings.imapPort();
+        this.mailbox = mailbox;
+        this.label = "[" + mailbox + " " + host + ":" + port + "]";
+    }
+
+    /**
+     * Connects to the configured IMAP server and authenticates {@code mailbox} with {@code token}.
+     *
+     * @throws ImapLoginException with an {@code OAM226}/{@code OAM227} message (never the token); whatever fails, the
+     *                            socket is closed first
+     */
+    static Result open(ConnectorSettings s, SSLSocketFactory tls, String mailbox, String token, Duration connectTimeout,
+                       int readTimeoutMillis) throws ImapLoginException {
+        ImapLogin l = new ImapLogin(s, SaslMechanism.forName(s.saslMechanism()), mailbox);
+        String stage = "connect";
+        try {
+            l.raw = new Socket();
+            l.raw.setTcpNoDelay(true);
+            l.raw.setSoTimeout(readTimeoutMillis);
+            l.raw.connect(new InetSocketAddress(l.host, l.port), (int) Math.max(1, connectTimeout.toMillis()));
+            l.use(l.raw);
+            boolean implicit = s.imapTls() == ConnectorSettings.Tls.IMPLICIT;
+            if (implicit) {
+                stage = "TLS handshake";
+                l.tls(tls);
+            }
+            stage = "greeting";
+            String greeting = l.readLine();
+            if (!startsWithIgnoreCase(greeting, "* OK")) {
+                throw l.failure("refused the connection: " + abbreviate(greeting), false);
+            }
+            Set<String> caps = capabilityCode(greeting);
+            if (!implicit) {
+                stage = "CAPABILITY";
+                if (caps == null) {
+                    caps = l.capability();
+                }
+                if (!caps.contains("STARTTLS")) {
+                    throw l.failure("does not offer STARTTLS, which " + s.key(Setting.IMAP_TLS) + "=starttls requires "
+                            + "(the token is never sent in clear). Use " + s.key(Setting.IMAP_TLS) + "=implicit with the "
+                            + "server's IMAPS port (993), or check that nothing in between strips STARTTLS", false);
+                }
+                stage = "STARTTLS";
+                String tag = l.send("STARTTLS", null);
+                String r = l.tagged(tag);
+                if (!isOk(tag, r)) {
+                    throw l.failure("refused STARTTLS: " + abbreviate(r), false);
+                }
+                if (l.in.available() > 0) {
+                    throw l.failure("sent data after its STARTTLS reply (someone in between?)", false);
+                }
+                stage = "TLS handshake";
+                l.tls(tls);
+                caps = null; // RFC 3501 6.2.1: capabilities learned before TLS are void
+            }
+            stage = "CAPABILITY";
+            if (caps == null) {
+                caps = l.capability();
+            }
+            if (!caps.contains("AUTH=" + l.mechanism.name())) {
+                throw l.failure("does not offer SASL mechanism " + l.mechanism.name() + " (it offers: "
+                        + String.join(" ", authMechanisms(caps)) + "); set " + s.key(Setting.SASL_MECHANISM)
+                        + " to XOAUTH2 or OAUTHBEARER as the server offers", false);
+            }
+            stage = "AUTHENTICATE";
+            String after = l.authenticate(token, caps.contains("SASL-IR"));
+            return new Result(l.raw, l.socket, l.in, after);
+        } catch (ImapLoginException e) {
+            l.close();
+            throw e;
+        } catch (SSLException e) {
+            l.close();
+            throw new ImapLoginException("OAM226 TLS with IMAP server " + l.host + ":" + l.port + " failed (" + stage
+                    + "): " + e.getMessage() + ". The server certificate must be trusted (JVM trust store or "
+                    + s.key(Setting.TRUST_STORE_PATH) + ") and name " + l.host, false, null, e);
+        } catch (SocketTimeoutException e) {
+            l.close();
+            boolean connect = "connect".equals(stage);
+            throw new ImapLoginException("OAM226 IMAP server " + l.host + ":" + l.port + " did not answer (" + stage
+                    + ") within " + (connect ? connectTimeout.toMillis() : readTimeoutMillis) + " ms ("
+                    + s.key(connect ? Setting.CONNECT_TIMEOUT_MS : Setting.READ_TIMEOUT_MS) + ")", false, null, e);
+        } catch (IOException | RuntimeException e) {
+            l.close();
+            throw new ImapLoginException("OAM226 cannot open IMAP connection to " + l.host + ":" + l.port + " ("
+                    + stage + "): " + e, false, null, e);
+        }
+    }
+
+    /** Returns the capabilities of the tagged OK's response code, or null. */
+    private String authenticate(String token, boolean saslIr) throws IOException {
+        String b64 = Base64.getEncoder().encodeToString(mechanism.initialResponse(mailbox, token, host, port)
+                .getBytes(StandardCharsets.UTF_8));
+        String command = "AUTHENTICATE " + mechanism.name();
+        String tag = nextTag();
+        boolean sent;
+        if (saslIr && tag.length() + 1 + command.length() + 1 + b64.length() + CRLF.length <= MAX_COMMAND_LINE) {
+            writeLine(tag + " " + command + " " + b64, tag + " " + command + " <redacted>");
+            sent = true;
+        } else {
+            writeLine(tag + " " + command, tag + " " + command);
+            sent = false;
+        }
+        OAuthErrorChallenge error = null;
+        while (true) {
+            String line = readLine();
+            if (line.startsWith("+")) {
+                if (!sent) {
+                    writeLine(b64, "<redacted>");
+                    sent = true;
+                } else if (error == null) {
+                    error = OAuthErrorChallenge.decode(line.substring(1).trim());
+                    trace("OAuth2 error challenge: " + error);
+                    String ack = mechanism.errorAcknowledgement();
+                    writeLine(ack, ack);
+                } else {
+                    writeLine("*", "*"); // RFC 3501 6.2.2: cancel the exchange
+                }
+            } else if (startsWithIgnoreCase(line, tag + " ")) {
+                if (isOk(tag, line)) {
+                    Set<String> caps = capabilityCode(line.substring(tag.length() + 1));
+                    return caps == null ? null : String.join(" ", caps);
+                }
+                boolean rejected = error != null || startsWithIgnoreCase(line, tag + " NO");
+                throw failure((rejected ? "did not accept the " + mechanism.name() + " access token"
+                        : "refused AUTHENTICATE " + mechanism.name()) + " for mailbox " + mailbox + ": "
+                        + abbreviate(line.substring(tag.length() + 1)) + (error == null ? "" : " (OAuth2 error: "
+                        + error + ")"), rejected, error);
+            } else if (startsWithIgnoreCase(line, "* BYE")) {
+                throw failure("closed the connection during AUTHENTICATE: " + abbreviate(line), error != null, error);
+            }
+        }
+    }
+
+    private Set<String> capability() throws IOException {
+        String tag = send("CAPABILITY", null);
+        Set<String> caps = null;
+        while (true) {
+            String line = readLine();
+            if (startsWithIgnoreCase(line, "* CAPABILITY ")) {
+                caps = words(line.substring("* CAPABILITY ".length()));
+            } else if (startsWithIgnoreCase(line, tag + " ")) {
+                if (!isOk(tag, line) || caps == null) {
+                    throw failure("answered CAPABILITY with " + abbreviate(line), false);
+                }
+                return caps;
+            } else if (startsWithIgnoreCase(line, "* BYE")) {
+                throw failure("closed the connection: " + abbreviate(line), false);
+            }
+        }
+    }
+
+    /** Sends a command with a fresh tag; returns the tag. */
+    private String send(String command, String shown) throws IOException {
+        String tag = nextTag();
+        writeLine(tag + " " + command, tag + " " + (shown == null ? command : shown));
+        return tag;
+    }
+
+    /** Reads to the tagged response of {@code tag} (untagged ones are skipped) and returns it. */
+    private String tagged(String tag) throws IOException {
+        while (true) {
+            String line = readLine();
+            if (startsWithIgnoreCase(line, tag + " ")) {
+                return line;
+            }
+            if (startsWithIgnoreCase(line, "* BYE")) {
+                throw failure("closed the connection: " + abbreviate(line), false);
+            }
+        }
+    }
+
+    private String nextTag() {
+        return "oa" + (++tags);
+    }
+
+    private void tls(SSLSocketFactory tls) throws IOException {
+        SSLSocket ssl = TlsLayer.over(socket, tls, host, port);
+        use(ssl);
+        trace("TLS " + ssl.getSession().getProtocol() + " " + ssl.getSession().getCipherSuite());
+    }
+
+    private void use(Socket s) throws IOException {
+        socket = s;
+        in = new BufferedInputStream(s.getInputStream());
+        out = s.getOutputStream();
+    }
+
+    private void writeLine(String line, String shown) throws IOException {
+        trace("C: " + shown);
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        byte[] all = Arrays.copyOf(b, b.length + 2);
+        all[b.length] = '\r';
+        all[b.length + 1] = '\n';
+        out.write(all);
+        out.flush();
+    }
+
+    private String readLine() throws IOException {
+        String line = CrlfLines.read(in, "IMAP server " + host + ":" + port);
+        trace("S: " + (line.startsWith("+") ? "+ <challenge>" : line));
+        return line;
+    }
+
+    private void trace(String s) {
+        if (settings.mailDebug() && LOG.isLoggable(Level.FINE)) {
+            LOG.fine("OAM228 " + label + " " + s);
+        }
+    }
+
+    private ImapLoginException failure(String what, boolean tokenRejected) {
+        return failure(what, tokenRejected, null);
+    }
+
+    private ImapLoginException failure(String what, boolean tokenRejected, OAuthErrorChallenge error) {
+        return new ImapLoginException((tokenRejected ? "OAM227" : "OAM226") + " IMAP server " + host + ":" + port
+                + " " + what, tokenRejected, error == null ? null : error.status(), null);
+    }
+
+    private void close() {
+        SmtpWire.closeQuietly(socket);
+        SmtpWire.closeQuietly(raw);
+    }
+
+    private static boolean isOk(String tag, String line) {
+        return startsWithIgnoreCase(line, tag + " OK");
+    }
+
+    /** The capabilities in a {@code [CAPABILITY ...]} response code at the start of the text, or null. */
+    static Set<String> capabilityCode(String line) {
+        int open = line.indexOf('[');
+        if (open < 0 || !line.regionMatches(true, open + 1, "CAPABILITY ", 0, 11)) {
+            return null;
+        }
+        int close = line.indexOf(']', open);
+        return close < 0 ? null : words(line.substring(open + 12, close));
+    }
+
+    private static Set<String> words(String s) {
+        Set<String> w = new TreeSet<>();
+        for (String x : s.trim().split("\\s+")) {
+            if (!x.isEmpty()) {
+                w.add(x.toUpperCase(Locale.ROOT));
+            }
+        }
+        return w;
+    }
+
+    private static Set<String> authMechanisms(Set<String> caps) {
+        Set<String> m = new TreeSet<>();
+        for (String c : caps) {
+            if (c.startsWith("AUTH=")) {
+                m.add(c.substring(5));
+            }
+        }
+        if (m.isEmpty()) {
+            m.add("no AUTH= capability at all");
+        }
+        return m;
+    }
+
+    private static boolean startsWithIgnoreCase(String s, String prefix) {
+        return s.regionMatches(true, 0, prefix, 0, prefix.length());
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+}

@@ -1,0 +1,103 @@
+package io.github.oauth2mail.transport;
+
+import io.github.oauth2mail.config.ConnectorSettings;
+import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.token.AccessToken;
+import io.github.oauth2mail.token.TokenException;
+import io.github.oauth2mail.token.TokenProvider;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * The {@code mail.imap.socketFactory} of the delegate IMAP store: every connection the store opens (the store's own
+ * and one per open folder) is opened and authenticated by the adapter ({@link ImapLogin}) with a current token for
+ * one mailbox, and handed over as already authenticated ({@link PreauthenticatedSocket}). So the IMAP implementation
+ * never sees a token, and every IMAP connection gets the adapter's TLS, TCP_NODELAY and SASL handling. Only the
+ * configured server is ever connected to.
+ */
+final class ImapSocketFactory extends SocketFactory {
+
+    private final ConnectorSettings settings;
+    private final SSLSocketFactory tls;
+    private final TokenProvider tokens;
+    private final String mailbox;
+    private AccessToken next;
+    private volatile AccessToken last;
+
+    /** {@code first}: the token for the first connection; later connections ask {@code tokens} for a current one. */
+    ImapSocketFactory(ConnectorSettings settings, SSLSocketFactory tls, TokenProvider tokens, String mailbox,
+                      AccessToken first) {
+        this.settings = settings;
+        this.tls = tls;
+        this.tokens = tokens;
+        this.mailbox = mailbox;
+        this.next = first;
+    }
+
+    /** The token of the last connection opened (for invalidation and expiry tracking). */
+    AccessToken lastToken() {
+        return last;
+    }
+
+    @Override
+    public Socket createSocket() {
+        return new PreauthenticatedSocket(this::login);
+    }
+
+    private ImapLogin.Result login(SocketAddress endpoint) throws IOException {
+        if (!(endpoint instanceof InetSocketAddress)
+                || !((InetSocketAddress) endpoint).getHostString().equalsIgnoreCase(settings.imapHost())
+                || ((InetSocketAddress) endpoint).getPort() != settings.imapPort()) {
+            throw new ImapLoginException("OAM226 IMAP connection to " + endpoint + " refused: it is not the configured "
+                    + "server (" + settings.key(Setting.IMAP_HOST) + "=" + settings.imapHost() + ", "
+                    + settings.key(Setting.IMAP_PORT) + "=" + settings.imapPort() + ")", false, null, null);
+        }
+        AccessToken token = token();
+        last = token;
+        return ImapLogin.open(settings, tls, mailbox, token.value(), settings.connectTimeout(),
+                (int) Math.min(Integer.MAX_VALUE, Math.max(1, settings.readTimeout().toMillis())));
+    }
+
+    private synchronized AccessToken token() throws IOException {
+        AccessToken t = next;
+        if (t != null) {
+            next = null;
+            return t;
+        }
+        try {
+            return tokens.token(mailbox);
+        } catch (TokenException e) {
+            throw new ImapLoginException(e.getMessage(), false, null, e);
+        }
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+        Socket s = createSocket();
+        s.connect(new InetSocketAddress(host, port));
+        return s;
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+        return createSocket(host, port);
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+        Socket s = createSocket();
+        s.connect(new InetSocketAddress(host, port));
+        return s;
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+            throws IOException {
+        return createSocket(address, port);
+    }
+}

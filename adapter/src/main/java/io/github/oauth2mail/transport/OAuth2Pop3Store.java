@@ -1,0 +1,138 @@
+package io.github.oauth2mail.transport;
+
+import io.github.oauth2mail.config.ConnectorSettings;
+import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.config.TlsSupport;
+import io.github.oauth2mail.token.AccessToken;
+import io.github.oauth2mail.token.TokenProvider;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.NoSuchProviderException;
+import jakarta.mail.Provider;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.URLName;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The {@code pop3}/{@code pop3s} store of a Session built by the adapter: XOAUTH2 with a current token on every
+ * connect, spoken by the Jakarta Mail implementation's own POP3 store (Angus Mail, through the public Session API
+ * only) with TLS required and the server identity checked. The token goes on its own line after {@code AUTH XOAUTH2}
+ * (RFC 5034 limits the AUTH command line to 255 octets; Exchange Online documents this form), and a server's OAuth2
+ * error challenge is decoded into the exception. POP3 supports XOAUTH2 only. Angus re-authenticates each folder it
+ * opens with the connect's token: after the token has expired, close and connect the store again.
+ */
+public class OAuth2Pop3Store extends OAuth2Store {
+
+    public OAuth2Pop3Store(Session session, URLName url) {
+        super(session, url);
+    }
+
+    /** The providers to register on the adapter's Session ({@code session.setProvider(p)} for each). */
+    public static List<Provider> providers() {
+        String version = String.valueOf(OAuth2Pop3Store.class.getPackage().getImplementationVersion());
+        return List.of(new Provider(Provider.Type.STORE, "pop3", OAuth2Pop3Store.class.getName(), VENDOR, version),
+                new Provider(Provider.Type.STORE, "pop3s", OAuth2Pop3Store.class.getName(), VENDOR, version));
+    }
+
+    @Override
+    String protocolName() {
+        return "POP3";
+    }
+
+    @Override
+    String host(ConnectorSettings s) {
+        return s.pop3Host();
+    }
+
+    @Override
+    int port(ConnectorSettings s) {
+        return s.pop3Port();
+    }
+
+    @Override
+    Setting hostKey() {
+        return Setting.POP3_HOST;
+    }
+
+    @Override
+    Setting portKey() {
+        return Setting.POP3_PORT;
+    }
+
+    @Override
+    String urlProtocol(ConnectorSettings s) {
+        return s.pop3Tls() == ConnectorSettings.Tls.IMPLICIT ? "pop3s" : "pop3";
+    }
+
+    @Override
+    String rejectedTokenAdvice() {
+        return "check the app's POP.AccessAsApp permission (with admin consent), the service principal in Exchange "
+                + "and the mailbox permission, that POP3 is enabled for the mailbox, and that the token's scope is for "
+                + "this server";
+    }
+
+    @Override
+    Store connectDelegate(ConnectorSettings s, TokenProvider tokens, String mailbox, AccessToken token)
+            throws MessagingException {
+        String server = s.pop3Host() + ":" + s.pop3Port();
+        if (!"XOAUTH2".equals(s.saslMechanism())) {
+            throw new MessagingException("OAM226 the POP3 store authenticates with XOAUTH2 only, but "
+                    + s.key(Setting.SASL_MECHANISM) + "=" + s.saslMechanism() + "; use IMAP, or XOAUTH2");
+        }
+        Store store = listenedTo(create(session, s));
+        try {
+            store.connect(s.pop3Host(), s.pop3Port(), mailbox, token.value());
+            return store;
+        } catch (AuthenticationFailedException e) {
+            closeQuietly(store);
+            String reply = String.valueOf(e.getMessage());
+            if (reply.contains("No authentication mechanisms supported")) {
+                throw new MessagingException("OAM226 POP3 server " + server + " does not offer SASL XOAUTH2 (CAPA); "
+                        + "check that POP3 with OAuth2 is enabled on this server and port", e);
+            }
+            OAuthErrorChallenge error = reply.matches("[A-Za-z0-9+/=\\s]{8,}") ? OAuthErrorChallenge.decode(reply) : null;
+            throw new AuthenticationFailedException("OAM227 POP3 server " + server + " did not accept the XOAUTH2 "
+                    + "access token for mailbox " + mailbox + ": " + (error != null && error.status() != null
+                    ? "OAuth2 error: " + error : reply.replace(token.value(), "<redacted>")));
+        } catch (MessagingException | RuntimeException e) {
+            closeQuietly(store);
+            throw new MessagingException("OAM226 cannot open POP3 connection to " + server + ": "
+                    + String.valueOf(e.getMessage()).replace(token.value(), "<redacted>") + " (TLS: "
+                    + s.key(Setting.POP3_TLS) + "=" + s.pop3Tls().name().toLowerCase(java.util.Locale.ROOT)
+                    + "; the server certificate must be trusted and name " + s.pop3Host() + ")", e);
+        }
+    }
+
+    /** The implementation's {@code pop3} store, configured from the settings over the app Session's properties. */
+    static Store create(Session appSession, ConnectorSettings s) throws NoSuchProviderException {
+        Properties p = new Properties();
+        p.putAll(appSession.getProperties());
+        String k = "mail.pop3.";
+        boolean implicit = s.pop3Tls() == ConnectorSettings.Tls.IMPLICIT;
+        p.put(k + "host", s.pop3Host());
+        p.put(k + "port", String.valueOf(s.pop3Port()));
+        p.put(k + "ssl.enable", String.valueOf(implicit));
+        p.put(k + "starttls.enable", String.valueOf(!implicit));
+        p.put(k + "starttls.required", String.valueOf(!implicit));
+        p.put(k + "ssl.checkserveridentity", "true");
+        p.put(k + "ssl.socketFactory", TlsSupport.socketFactory(s));
+        p.put(k + "socketFactory.fallback", "false");
+        p.put(k + "auth.mechanisms", "XOAUTH2");
+        p.put(k + "auth.xoauth2.disable", "false");
+        p.put(k + "auth.xoauth2.two.line.authentication.format", "true");
+        p.put(k + "auth.plain.disable", "true");
+        p.put(k + "auth.login.disable", "true");
+        p.put(k + "auth.ntlm.disable", "true");
+        p.put(k + "apop.enable", "false");
+        p.put(k + "connectiontimeout", String.valueOf(s.connectTimeout().toMillis()));
+        p.put(k + "timeout", String.valueOf(s.readTimeout().toMillis()));
+        p.put(k + "writetimeout", String.valueOf(s.readTimeout().toMillis()));
+        p.put("mail.debug.auth", "false");
+        Session session = Session.getInstance(p);
+        session.setDebugOut(appSession.getDebugOut());
+        session.setDebug(appSession.getDebug());
+        return Delegates.implementationStore(session, "pop3");
+    }
+}
