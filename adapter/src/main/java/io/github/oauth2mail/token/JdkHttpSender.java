@@ -49,10 +49,28 @@ final class JdkHttpSender implements HTTPRequestSender {
         if (Authenticator.getDefault() != null) {
             b.authenticator(Authenticator.getDefault());
         }
-        this.client = b.build();
+        this.client = buildWithNeutralContextLoader(b);
         // HttpClient's request timeout also runs during connect and TLS handshake; HttpURLConnection's read timeout
         // started after them. Allow both, so a slow handshake does not eat the read timeout.
         this.requestTimeout = Duration.ofMillis((long) connectTimeoutMs + readTimeoutMs);
+    }
+
+    /**
+     * Builds the client with the platform class loader as the thread's context class loader. The client's selector
+     * thread ({@code HttpClient-N-SelectorManager}) and, through it, the executor's threads inherit the context class
+     * loader of the thread that builds the client: left as it is (the deploying thread's, or an application's), a
+     * selector thread that outlives an undeployment would keep that class loader, and every class and static it
+     * reaches, alive.
+     */
+    private static HttpClient buildWithNeutralContextLoader(HttpClient.Builder b) {
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        t.setContextClassLoader(ClassLoader.getPlatformClassLoader());
+        try {
+            return b.build();
+        } finally {
+            t.setContextClassLoader(previous);
+        }
     }
 
     /**
@@ -64,6 +82,7 @@ final class JdkHttpSender implements HTTPRequestSender {
         return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "oauth2mail-http-" + n.incrementAndGet());
             t.setDaemon(true);
+            t.setContextClassLoader(ClassLoader.getPlatformClassLoader());
             return t;
         });
     }
