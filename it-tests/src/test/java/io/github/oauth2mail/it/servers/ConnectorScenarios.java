@@ -28,8 +28,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The Payara connector scenarios ({@code ConnectorSendIT}) on another server: the unchanged sample WAR sends and reads
- * back with XOAUTH2 through the connector's pooled Session; one token for the first send and the IMAP read; a revoked
+ * The connector scenarios, run on every server (Payara {@code ConnectorSendIT}, WildFly, Liberty): the unchanged sample
+ * WAR sends and reads back with XOAUTH2 through the connector's pooled Session; one token for the first send and the IMAP read; a revoked
  * token is replaced once for parallel sends; 6 s tokens over four lifetimes; no secret or token in the server's log
  * with the connector at FINEST and the protocol trace on. One server for all, in order (the issuer's counts carry over).
  */

@@ -4,16 +4,10 @@ import io.github.oauth2mail.it.support.ConnectorFixture;
 import io.github.oauth2mail.it.support.Layout;
 import io.github.oauth2mail.it.support.MailServer;
 import io.github.oauth2mail.it.support.SampleAppClient;
-import io.github.oauth2mail.it.support.TestCertificates;
 import io.github.oauth2mail.it.support.TokenIssuer;
+import io.github.oauth2mail.testing.TestCertificates;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -63,7 +57,7 @@ public final class ServerFixture implements AutoCloseable {
             throws IOException {
         Path work = Layout.work(name);
         TestCertificates certs = Layout.certificates();
-        Path trustStore = withPassword(certs.trustStore(), work.resolve("connector-trust.p12"));
+        Path trustStore = ConnectorFixture.withPassword(certs.trustStore(), work.resolve("connector-trust.p12"));
         MailServer mail = MailServer.start(certs, ConnectorFixture.MAILBOX, "not-a-token-yet-" + System.nanoTime());
         TokenIssuer issuer = null;
         try {
@@ -119,22 +113,6 @@ public final class ServerFixture implements AutoCloseable {
             } finally {
                 mail.close();
             }
-        }
-    }
-
-    /** A copy of the test trust store under the fixture's trust store password, so a leak of it is noticeable. */
-    private static Path withPassword(Path trustStore, Path target) {
-        try (InputStream in = Files.newInputStream(trustStore)) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(in, TestCertificates.PASSWORD.toCharArray());
-            try (OutputStream out = Files.newOutputStream(target)) {
-                ks.store(out, ConnectorFixture.TRUST_STORE_PASSWORD.toCharArray());
-            }
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.oauth2mail.it.support;
 
+import io.github.oauth2mail.testing.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -180,7 +181,7 @@ public final class ConnectorFixture implements AutoCloseable {
     }
 
     /** A copy of the test trust store under {@link #TRUST_STORE_PASSWORD}, so a leak of that password is noticeable. */
-    private static Path withPassword(Path trustStore, Path target) {
+    public static Path withPassword(Path trustStore, Path target) {
         try (InputStream in = Files.newInputStream(trustStore)) {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(in, TestCertificates.PASSWORD.toCharArray());

@@ -1,5 +1,6 @@
 package io.github.oauth2mail.it.support;
 
+import io.github.oauth2mail.testing.TestCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

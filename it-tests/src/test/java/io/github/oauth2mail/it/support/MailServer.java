@@ -1,5 +1,6 @@
 package io.github.oauth2mail.it.support;
 
+import io.github.oauth2mail.testing.TestCertificates;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.user.UserImpl;
 import com.icegreen.greenmail.util.ServerSetup;

@@ -1,5 +1,6 @@
 package io.github.oauth2mail.it.support;
 
+import io.github.oauth2mail.testing.TestCertificates;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
