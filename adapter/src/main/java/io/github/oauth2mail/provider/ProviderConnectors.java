@@ -9,9 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Transport-provider mode: the server's own mail session (WildFly mail subsystem, Liberty {@code mailSession}, Payara
- * JavaMail resource) names the adapter's transport/store and carries {@value #CONFIG_NAME}; this registry turns that
- * name into a connector Session whose settings come from MicroProfile Config / env ({@code oauth2mail.<name>.*}).
+ * Transport-provider mode: the server's own mail session (WildFly mail subsystem, Liberty {@code mailSession}) names
+ * the adapter's transport/store and carries {@value #CONFIG_NAME}; this registry turns that name into a connector
+ * Session whose settings come from MicroProfile Config / env ({@code oauth2mail.<name>.*}). Payara 6's JavaMail
+ * resource does not register the adapter's providers from {@code --addlibs} jars, so this mode does not work there
+ * (README, servers table).
  *
  * <p>The transport and store are registered in the jar's {@code META-INF/javamail.providers} under protocol names of
  * their own ({@code oauth2mail-smtp}, {@code oauth2mail-imap}): Jakarta Mail honours {@code mail.smtp.class} only for
