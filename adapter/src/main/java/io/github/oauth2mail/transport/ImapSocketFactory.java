@@ -10,6 +10,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -17,10 +19,13 @@ import javax.net.ssl.SSLSocketFactory;
  * The {@code mail.imap.socketFactory} of the delegate IMAP store: every connection the store opens (the store's own
  * and one per open folder) is opened and authenticated by the adapter ({@link ImapLogin}) with a current token for
  * one mailbox, and handed over as already authenticated ({@link PreauthenticatedSocket}). So the IMAP implementation
- * never sees a token, and every IMAP connection gets the adapter's TLS, TCP_NODELAY and SASL handling. Only the
- * configured server is ever connected to.
+ * never sees a token, and every IMAP connection gets the adapter's TLS, TCP_NODELAY and SASL handling. A folder
+ * connection whose token the server rejects is retried once with a freshly fetched one. Only the configured server is
+ * ever connected to.
  */
 final class ImapSocketFactory extends SocketFactory {
+
+    private static final Logger LOG = Logger.getLogger(ImapSocketFactory.class.getName());
 
     private final ConnectorSettings settings;
     private final SSLSocketFactory tls;
@@ -57,18 +62,38 @@ final class ImapSocketFactory extends SocketFactory {
                     + "server (" + settings.key(Setting.IMAP_HOST) + "=" + settings.imapHost() + ", "
                     + settings.key(Setting.IMAP_PORT) + "=" + settings.imapPort() + ")", false, null, null);
         }
+        AccessToken first;
+        synchronized (this) {
+            first = next;
+            next = null;
+        }
+        if (first != null) {
+            // the store's own connection: the store retries it once itself (OAM221/OAM222)
+            return open(first);
+        }
+        // a further connection (a folder the app opens): the same one retry with a fresh token, here
         AccessToken token = token();
+        try {
+            return open(token);
+        } catch (ImapLoginException e) {
+            if (!e.tokenRejected()) {
+                throw e;
+            }
+            LOG.log(Level.INFO, "OAM221 IMAP server {0}:{1} rejected the access token for mailbox {2} on a new "
+                    + "folder connection ({3}); fetching a fresh token and retrying once", new Object[] {
+                    settings.imapHost(), String.valueOf(settings.imapPort()), mailbox, e.getMessage()});
+            tokens.invalidate(mailbox, token);
+            return open(token());
+        }
+    }
+
+    private ImapLogin.Result open(AccessToken token) throws ImapLoginException {
         last = token;
         return ImapLogin.open(settings, tls, mailbox, token.value(), settings.connectTimeout(),
                 (int) Math.min(Integer.MAX_VALUE, Math.max(1, settings.readTimeout().toMillis())));
     }
 
-    private synchronized AccessToken token() throws IOException {
-        AccessToken t = next;
-        if (t != null) {
-            next = null;
-            return t;
-        }
+    private AccessToken token() throws ImapLoginException {
         try {
             return tokens.token(mailbox);
         } catch (TokenException e) {

@@ -151,6 +151,33 @@ class OAuth2ImapStoreTest {
     }
 
     @Test
+    void openSecondFolder_tokenRotatedWhileConnected_newConnectionRetriesOnceWithFreshToken() throws Exception {
+        TestTokens tokens = TestTokens.sequence(TOKEN, "imap-token-rotated");
+        TestMailConnector connector = new TestMailConnector(settings().build(), tokens);
+        deliver(connector, MAILBOX, "two folders open");
+        Store store = connector.session().getStore("imaps");
+        store.connect();
+        Folder first = store.getFolder("INBOX");
+        first.open(Folder.READ_ONLY);
+        try {
+            GREEN_MAIL.getUserManager().getUserByEmail(MAILBOX).setPassword("imap-token-rotated");
+            // a second open folder needs a connection of its own: it must log in with a fresh token
+            Folder second = store.getFolder("INBOX");
+            second.open(Folder.READ_ONLY);
+            try {
+                assertThat(second.getMessage(second.getMessageCount()).getSubject()).isEqualTo("two folders open");
+            } finally {
+                second.close(false);
+            }
+            assertThat(tokens.invalidatedValues()).containsExactly(TOKEN);
+        } finally {
+            first.close(false);
+            store.close();
+            GREEN_MAIL.getUserManager().getUserByEmail(MAILBOX).setPassword(TOKEN);
+        }
+    }
+
+    @Test
     void connect_tokenRejectedTwice_authenticationFailedAfterOneInvalidation() throws Exception {
         TestTokens tokens = TestTokens.sequence("wrong-1", "wrong-2");
         TestMailConnector connector = new TestMailConnector(settings().build(), tokens);
