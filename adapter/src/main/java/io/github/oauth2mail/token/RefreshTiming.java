@@ -12,12 +12,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param backoffCap         longest retry delay after transient failures
  * @param permanentBackoff   after a permanent failure no request is made for this long (unless invalidated)
  * @param invalidateInterval at most one invalidation-triggered fetch per cache entry within this interval
+ * @param outageBackoffCap   longest retry delay after transient failures while no valid token is held (mail is
+ *                           failing): once the identity provider is back, sends recover within about this long
  */
 record RefreshTiming(Duration maxMargin, Duration backoffBase, Duration backoffCap, Duration permanentBackoff,
-                     Duration invalidateInterval) {
+                     Duration invalidateInterval, Duration outageBackoffCap) {
 
     static final RefreshTiming DEFAULT = new RefreshTiming(Duration.ofSeconds(30), Duration.ofSeconds(1),
-            Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofSeconds(5));
+            Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(60));
 
     /** {@code min(maxMargin, lifetime / 10)}: 30 s for an hour-long token, 200 ms for a 2 s test token. */
     Duration margin(AccessToken t) {
@@ -35,8 +37,17 @@ record RefreshTiming(Duration maxMargin, Duration backoffBase, Duration backoffC
      * {@link #backoffCap}, with jitter in [50%, 100%]; never shorter than {@code retryAfter}.
      */
     Duration backoff(int failures, Duration retryAfter) {
+        return backoff(failures, retryAfter, false);
+    }
+
+    /**
+     * The same; with {@code outage} (no valid token held) capped at {@link #outageBackoffCap} instead, but still never
+     * shorter than {@code retryAfter}.
+     */
+    Duration backoff(int failures, Duration retryAfter, boolean outage) {
         int shift = Math.min(Math.max(failures - 1, 0), 20);
-        long ms = Math.min(backoffCap.toMillis(), backoffBase.toMillis() << shift);
+        long cap = outage ? Math.min(backoffCap.toMillis(), outageBackoffCap.toMillis()) : backoffCap.toMillis();
+        long ms = Math.min(cap, backoffBase.toMillis() << shift);
         long jittered = ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1);
         Duration d = Duration.ofMillis(jittered);
         return retryAfter != null && retryAfter.compareTo(d) > 0 ? retryAfter : d;

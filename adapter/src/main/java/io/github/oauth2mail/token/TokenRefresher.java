@@ -28,7 +28,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <li>{@link #invalidate}: when the reported token is the current one, one fresh fetch (MSAL4J skipCache) starts and
  * callers wait for it; at most one such fetch per cache entry in 5 s; a report of an older token does nothing.</li>
  * <li>Transient failures (I/O, timeouts, 5xx, 429): the still-valid token keeps being served; retries run in the
- * background with exponential back-off and jitter (1 s doubling to 5 min), never before {@code Retry-After}.</li>
+ * background with exponential back-off and jitter (1 s doubling to 5 min, but to 1 min while no valid token is held,
+ * and never past the moment the held token stops being served), never before {@code Retry-After}. So once the
+ * identity provider is back, sends recover within about a minute; callers fail fast while the next attempt is further
+ * away than {@code token-wait-ms}.</li>
  * <li>Permanent failures (rejected credential, unknown client or tenant, bad grant): no background retry. Callers
  * without a valid token fail at once with the error and what to fix. The next request is made by the first caller
  * after 5 minutes, or at once when a mail server rejects the still-held token ({@link #invalidate}). The error stays
@@ -285,7 +288,18 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
             if (e.isPermanent()) {
                 slot.blockedUntil = Instant.now().plus(timing.permanentBackoff());
             } else if (!closed) {
-                retryIn = timing.backoff(slot.failures, e.retryAfter());
+                Instant now = Instant.now();
+                AccessToken held = slot.current;
+                boolean valid = servable(slot, held, now);
+                retryIn = timing.backoff(slot.failures, e.retryAfter(), !valid);
+                if (valid) {
+                    // never sleep past the point where the held token stops being served (then the outage cap applies)
+                    Duration served = Duration.between(now, held.expiresAt().minus(timing.margin(held)));
+                    if (served.compareTo(retryIn) < 0
+                            && (e.retryAfter() == null || e.retryAfter().compareTo(served) <= 0)) {
+                        retryIn = served.isNegative() ? Duration.ZERO : served;
+                    }
+                }
                 CompletableFuture<AccessToken> retry = new CompletableFuture<>();
                 slot.pending = retry;
                 slot.pendingStartsAt = Instant.now().plus(retryIn);

@@ -46,6 +46,13 @@ class RefreshTimingTest {
         assertThat(T.backoff(40, null)).isBetween(Duration.ofSeconds(150), Duration.ofMinutes(5));
     }
 
+    @RepeatedTest(20)
+    void backoff_outageWithoutValidToken_cappedAtOneMinuteButRetryAfterStillWins() {
+        assertThat(T.backoff(40, null, true)).isBetween(Duration.ofSeconds(30), Duration.ofMinutes(1));
+        assertThat(T.backoff(1, null, true)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
+        assertThat(T.backoff(40, Duration.ofSeconds(120), true)).isEqualTo(Duration.ofSeconds(120));
+    }
+
     @Test
     void backoff_retryAfterLonger_retryAfterWins() {
         assertThat(T.backoff(1, Duration.ofSeconds(120))).isEqualTo(Duration.ofSeconds(120));

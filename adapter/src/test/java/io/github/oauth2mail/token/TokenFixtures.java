@@ -93,7 +93,7 @@ final class TokenFixtures {
     /** Default timing but a short permanent back-off and fast first retry, so tests stay short. */
     static RefreshTiming fastTiming() {
         return new RefreshTiming(Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(4),
-                Duration.ofMinutes(5), Duration.ofSeconds(5));
+                Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(4));
     }
 
     static String key(String k) {

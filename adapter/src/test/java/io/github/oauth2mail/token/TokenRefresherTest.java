@@ -241,6 +241,30 @@ class TokenRefresherTest {
     }
 
     @Test
+    void token_longOutageWithoutValidToken_retriesStayCappedSoSendsRecoverSoonAfterIssuerReturns() throws Exception {
+        issuer.stubError(503, "temporarily_unavailable", "down", "c-503");
+        // back-off cap 60 s while a token is held, 1 s while none is (the outage cap)
+        RefreshTiming t = new RefreshTiming(Duration.ofSeconds(30), Duration.ofMillis(250), Duration.ofSeconds(60),
+                Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(1));
+        TokenRefresher r = refresher(TokenFixtures.clientCredentials(issuer), t);
+        assertThatThrownBy(() -> r.token(MAILBOX)).isInstanceOf(TokenException.class);
+        // eight failed attempts: uncapped, the next one would come 16-32 s later (250 ms doubling)
+        await().atMost(Duration.ofSeconds(30)).until(() -> issuer.tokenRequests() >= 8);
+
+        issuer.stubToken(3600);
+        AtomicReference<AccessToken> got = new AtomicReference<>();
+        await("a token within a few outage caps of the issuer's return").atMost(Duration.ofSeconds(8)).until(() -> {
+            try {
+                got.set(r.token(MAILBOX));
+                return true;
+            } catch (TokenException e) {
+                return false;
+            }
+        });
+        assertThat(issuer.issuedTokens()).containsExactly(got.get().value());
+    }
+
+    @Test
     void token_issuerSlowerThanReadTimeout_concurrentCallersShareOneAttempt() throws Exception {
         Map<String, String> keys = TokenFixtures.clientCredentials(issuer);
         keys.put(key("read-timeout-ms"), "400");
@@ -331,7 +355,7 @@ class TokenRefresherTest {
     void token_permanentFailureAfterBackoff_nextCallerTriesOnce() throws Exception {
         issuer.stubError(400, "invalid_grant", "bad", "c");
         RefreshTiming t = new RefreshTiming(Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(4),
-                Duration.ofSeconds(1), Duration.ofSeconds(5));
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(4));
         TokenRefresher r = refresher(TokenFixtures.clientCredentials(issuer), t);
         assertThatThrownBy(() -> r.token(MAILBOX)).isInstanceOf(TokenException.class);
         issuer.stubToken(3600);
