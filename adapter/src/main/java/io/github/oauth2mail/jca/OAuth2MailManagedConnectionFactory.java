@@ -350,6 +350,30 @@ public class OAuth2MailManagedConnectionFactory
         return get("ImapTls");
     }
 
+    public void setSecondaryCertificatePath(String value) {
+        set("SecondaryCertificatePath", value);
+    }
+
+    public String getSecondaryCertificatePath() {
+        return get("SecondaryCertificatePath");
+    }
+
+    public void setJwtIssuer(String value) {
+        set("JwtIssuer", value);
+    }
+
+    public String getJwtIssuer() {
+        return get("JwtIssuer");
+    }
+
+    public void setJwtAudience(String value) {
+        set("JwtAudience", value);
+    }
+
+    public String getJwtAudience() {
+        return get("JwtAudience");
+    }
+
     public void setPop3Host(String value) {
         set("Pop3Host", value);
     }

@@ -55,6 +55,18 @@ class ResourceAdapterDescriptorTest {
     }
 
     @Test
+    void raXml_everyNonSecretSetting_isAConfigPropertyOfBothConnectionDefinitions() throws IOException {
+        List<String> names = raXmlProperties();
+        for (Setting s : Setting.values()) {
+            if (!s.isSecret()) {
+                assertThat(names.stream().filter(s.poolProperty()::equals).count())
+                        .as("ra.xml config-property " + s.poolProperty() + " (README: every non-secret key is a pool property)")
+                        .isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
     void factory_setProperty_changesEqualityLikeArtemis() {
         OAuth2MailManagedConnectionFactory a = new OAuth2MailManagedConnectionFactory();
         OAuth2MailManagedConnectionFactory b = new OAuth2MailManagedConnectionFactory();
