@@ -15,6 +15,6 @@ if [ ! -x /usr/sbin/smtp-sink ]; then
     fi
 fi
 
-mvn -B -q -pl benchmarks -am -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+mvn -B -q -pl benchmarks -am -DskipTests package dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt
 cd benchmarks
 exec java -cp "target/classes:$(cat target/classpath.txt)" io.github.oauth2mail.bench.BenchMain "$@"

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,11 +20,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the whole benchmark and prints the table: starts the SMTP sink (its own JVM), then one client JVM per TLS mode
  * (every path, 1/4/16 threads), the connect-cost probe and the token-refresh run (TLS JVM), a JFR profile of the
- * connector path, and, when Postfix's smtp-sink is installed, a calibration of the sink against it.
+ * connector path, and, when Postfix's smtp-sink is installed, a calibration of the sink against it. For the PAYARA
+ * path (TLS only) Payara Micro runs with the connector and the benchmark WAR during the TLS client run.
  *
  * <p>Arguments ({@code key=value}, all optional): {@code quick=true} (short windows, for a smoke run),
  * {@code threads=1,4,16}, {@code warmup=1} (per window), {@code windows=5} (rounds), {@code window=2}, {@code refresh=60},
- * {@code profile=15}, {@code calibrate=true}, {@code out=target/bench}.
+ * {@code profile=15}, {@code calibrate=true}, {@code out=target/bench}, {@code paths=...} (without PAYARA: no Payara),
+ * {@code dist=target/dist}, {@code payaraConfig=../server-config/payara}, {@code payaraStartSeconds=240},
+ * {@code payaraValidate=true} (false: the Payara pool without validation on allocation, a diagnostic).
  */
 public final class BenchMain {
 
@@ -70,17 +74,25 @@ public final class BenchMain {
                 String.valueOf(plainPort), String.valueOf(tlsPort), certs.resolve("server.p12").toString()), "READY");
         try {
             long pid = sink.pid();
-            String paths = "paths=" + arg("paths", "BASELINE,CONNECTOR,LIMIT_ANGUS,LIMIT_ADAPTER,PEER",
-                    "BASELINE,CONNECTOR,LIMIT_ANGUS,LIMIT_ADAPTER,PEER");
+            String allPaths = arg("paths", "BASELINE,CONNECTOR,LIMIT_ANGUS,LIMIT_ADAPTER,PEER,PAYARA",
+                    "BASELINE,CONNECTOR,LIMIT_ANGUS,LIMIT_ADAPTER,PEER,PAYARA");
+            // Payara Micro only with TLS (the adapter in Payara has no plain-mode pass-through)
+            String paths = "paths=" + allPaths;
+            String plainPaths = "paths=" + allPaths.replaceAll(",?PAYARA", "").replaceAll("^,", "");
             String modes = arg("modes", "tls,plain", "tls,plain");
             if (modes.contains("tls")) {
-                client("tls", "mode=tls", "port=" + tlsPort, "sinkPid=" + pid, "threads=" + threads, paths,
-                        "warmup=" + warmup, "windows=" + windows, "window=" + window, "prewarm=" + prewarm,
-                        "connectCost=" + arg("connectCost", "40", "5"), "refresh=" + refresh,
-                        "tokenLifetime=" + arg("tokenLifetime", "20", "4"));
+                List<String> tlsArgs = new ArrayList<>(List.of("mode=tls", "port=" + tlsPort, "sinkPid=" + pid,
+                        "threads=" + threads, paths, "warmup=" + warmup, "windows=" + windows, "window=" + window,
+                        "prewarm=" + prewarm, "connectCost=" + arg("connectCost", "40", "5"), "refresh=" + refresh,
+                        "tokenLifetime=" + arg("tokenLifetime", "20", "4")));
+                if (allPaths.contains("PAYARA")) {
+                    withPayara(tlsPort, threads, tlsArgs);
+                } else {
+                    client("tls", tlsArgs.toArray(new String[0]));
+                }
             }
-            if (modes.contains("plain")) {
-                client("plain", "mode=plain", "port=" + plainPort, "sinkPid=" + pid, "threads=" + threads, paths,
+            if (modes.contains("plain") && !plainPaths.equals("paths=")) {
+                client("plain", "mode=plain", "port=" + plainPort, "sinkPid=" + pid, "threads=" + threads, plainPaths,
                         "warmup=" + warmup, "windows=" + windows, "window=" + window, "prewarm=" + prewarm,
                         "connectCost=" + arg("connectCost", "40", "5"));
             }
@@ -101,6 +113,45 @@ public final class BenchMain {
         System.out.println();
         System.out.println(report);
         System.out.println("(also written to " + out.resolve("results.md") + ")");
+    }
+
+    /**
+     * The TLS client run with Payara Micro up (connector .rar + benchmark WAR, its own HTTPS token issuer in this JVM)
+     * for the PAYARA path; Payara is stopped right after that run, whatever happens. When Payara cannot start, the run
+     * goes on without the PAYARA path and says so (a FAILED line in the tables).
+     */
+    private void withPayara(int tlsPort, String threads, List<String> tlsArgs) throws Exception {
+        int maxThreads = Arrays.stream(threads.split(",")).mapToInt(Integer::parseInt).max().orElse(1);
+        Path dist = Path.of(arg("dist", "target/dist", "target/dist")).toAbsolutePath();
+        Path config = Path.of(arg("payaraConfig", "../server-config/payara", "../server-config/payara"))
+                .toAbsolutePath().normalize();
+        load("payara start");
+        long t0 = System.nanoTime();
+        try (TokenIssuer issuer = new TokenIssuer(certs.resolve("server.p12"), 3600)) {
+            PayaraBench payara;
+            try {
+                payara = PayaraBench.start(dist, config, out.resolve("payara"), certs, tlsPort, issuer.endpoint(),
+                        Math.max(1, maxThreads), Boolean.parseBoolean(arg("payaraValidate", "true", "true")),
+                        Integer.parseInt(arg("payaraStartSeconds", "240", "240")));
+            } catch (IOException | RuntimeException e) {
+                String failed = "FAILED\ttls\tPAYARA\t" + threads + "\tPayara Micro did not start: " + e;
+                System.out.println(failed);
+                results.add(failed);
+                List<String> without = new ArrayList<>(tlsArgs);
+                without.replaceAll(a -> a.startsWith("paths=") ? a.replaceAll(",?PAYARA", "") : a);
+                client("tls", without.toArray(new String[0]));
+                return;
+            }
+            try (payara) {
+                System.out.println(String.format(Locale.ROOT, "Payara Micro ready in %.1f s (pid %d, %s)",
+                        (System.nanoTime() - t0) / 1e9, payara.pid(), payara.url()));
+                load("payara ready");
+                List<String> with = new ArrayList<>(tlsArgs);
+                with.add("payara=" + payara.url());
+                client("tls", with.toArray(new String[0]));
+            }
+        }
+        load("payara stopped");
     }
 
     /**
@@ -214,7 +265,7 @@ public final class BenchMain {
         return b.toString();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
