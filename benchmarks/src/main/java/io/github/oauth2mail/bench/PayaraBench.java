@@ -92,9 +92,14 @@ final class PayaraBench implements AutoCloseable {
         env.put("OAUTH2MAIL_DEMO_TRUST_STORE_PATH", certs.resolve("trust.p12").toString());
         env.put("OAUTH2MAIL_DEMO_TRUST_STORE_PASSWORD", Certs.PASSWORD);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms512m", "-Xmx1g", "-Djava.io.tmpdir=" + tmp, "-jar", dist.resolve("payara-micro.jar").toString(),
-                "--nocluster", "--nohostaware", "--port", String.valueOf(port),
-                "--postbootcommandfile", postBootFile.toString(), "--deploy", dist.resolve("bench.war").toString()));
+                "-Xms512m", "-Xmx1g", "-Djava.io.tmpdir=" + tmp));
+        if (Boolean.getBoolean("bench.payara.jfr")) {
+            // diagnostic: a JFR recording of the whole Payara run, written when Payara stops
+            cmd.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + work.resolve("payara.jfr"));
+        }
+        cmd.addAll(List.of("-jar", dist.resolve("payara-micro.jar").toString(), "--nocluster", "--nohostaware",
+                "--port", String.valueOf(port), "--postbootcommandfile", postBootFile.toString(),
+                "--deploy", dist.resolve("bench.war").toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(work.toFile());
         pb.environment().putAll(env);
         PayaraBench payara = new PayaraBench(pb.start(), tmp, port);

@@ -27,6 +27,11 @@ final class PayaraPath implements Workload.Path {
         if (url == null || url.isEmpty()) {
             throw new IllegalStateException("Payara Micro is not running (no bench.payara.url)");
         }
+        return at(url);
+    }
+
+    /** The benchmark WAR at {@code url} ({@link PayaraBench#url()}). */
+    static PayaraPath at(String url) {
         return new PayaraPath(URI.create(url + "/send"));
     }
 
