@@ -151,7 +151,7 @@ public final class BenchMain {
                 load("payara ready");
                 // JIT warm-up of the freshly started server's send path (and its pool), outside the measurements
                 Measure.Result warm = PayaraPath.at(payara.url()).measure(4, 0, 1,
-                        Double.parseDouble(arg("payaraWarmup", "8", "4")), 0);
+                        Double.parseDouble(arg("payaraWarmup", "8", "8")), 0);
                 System.out.println(String.format(Locale.ROOT, "Payara warm-up: %.0f msg/s, %d errors%s", warm.median(),
                         warm.errors, warm.firstError == null ? "" : " (" + warm.firstError + ")"));
                 List<String> with = new ArrayList<>(tlsArgs);
