@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,11 +20,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the whole benchmark and prints the table: starts the SMTP sink (its own JVM), then one client JVM per TLS mode
  * (every path, 1/4/16 threads), the connect-cost probe and the token-refresh run (TLS JVM), a JFR profile of the
- * connector path, and, when Postfix's smtp-sink is installed, a calibration of the sink against it.
+ * connector path, and, when Postfix's smtp-sink is installed, a calibration of the sink against it. For the PAYARA
+ * path (TLS only) Payara Micro runs with the connector and the benchmark WAR during the TLS client run.
  *
  * <p>Arguments ({@code key=value}, all optional): {@code quick=true} (short windows, for a smoke run),
- * {@code threads=1,4,16}, {@code warmup=1} (per window), {@code windows=5} (rounds), {@code window=2}, {@code refresh=60},
- * {@code profile=15}, {@code calibrate=true}, {@code out=target/bench}.
+ * {@code threads=1,4,16}, {@code warmup=1} (per window), {@code windows=5} (rounds), {@code window=2}, {@code refresh=45},
+ * {@code profile=8}, {@code prewarm=2}, {@code connectCost=30}, {@code calibrate=true}, {@code calibrationWindows=2},
+ * {@code out=target/bench}, {@code paths=...} (without PAYARA: no Payara),
+ * {@code dist=target/dist}, {@code payaraConfig=../server-config/payara}, {@code payaraStartSeconds=240},
+ * {@code payaraWarmup=8} (seconds, 4 threads, right after start), {@code payaraValidate=true} (false: the Payara pool without validation on allocation, a diagnostic),
+ * {@code payaraJfr=false} (true: a JFR recording of Payara, {@code out/payara/payara.jfr}, a diagnostic).
  */
 public final class BenchMain {
 
@@ -62,27 +68,35 @@ public final class BenchMain {
         String warmup = arg("warmup", "1", "0.5");
         String windows = arg("windows", "5", "3");
         String window = arg("window", "2", "1");
-        String refresh = arg("refresh", "60", "10");
-        String profile = arg("profile", "10", "3");
-        String prewarm = arg("prewarm", "3", "1");
+        String refresh = arg("refresh", "45", "10");
+        String profile = arg("profile", "8", "3");
+        String prewarm = arg("prewarm", "2", "1");
         load("start");
         Process sink = start(List.of(java, "-Xms128m", "-Xmx256m", "-cp", classpath, SmtpSink.class.getName(),
                 String.valueOf(plainPort), String.valueOf(tlsPort), certs.resolve("server.p12").toString()), "READY");
         try {
             long pid = sink.pid();
-            String paths = "paths=" + arg("paths", "BASELINE,CONNECTOR,LIMIT_ANGUS,LIMIT_ADAPTER,PEER",
-                    "BASELINE,CONNECTOR,LIMIT_ANGUS,LIMIT_ADAPTER,PEER");
+            String allPaths = arg("paths", "BASELINE,CONNECTOR,LIMIT_ANGUS,LIMIT_ADAPTER,PEER,PAYARA",
+                    "BASELINE,CONNECTOR,LIMIT_ANGUS,LIMIT_ADAPTER,PEER,PAYARA");
+            // Payara Micro only with TLS (the adapter in Payara has no plain-mode pass-through)
+            String paths = "paths=" + allPaths;
+            String plainPaths = "paths=" + allPaths.replaceAll(",?PAYARA", "").replaceAll("^,", "");
             String modes = arg("modes", "tls,plain", "tls,plain");
             if (modes.contains("tls")) {
-                client("tls", "mode=tls", "port=" + tlsPort, "sinkPid=" + pid, "threads=" + threads, paths,
-                        "warmup=" + warmup, "windows=" + windows, "window=" + window, "prewarm=" + prewarm,
-                        "connectCost=" + arg("connectCost", "40", "5"), "refresh=" + refresh,
-                        "tokenLifetime=" + arg("tokenLifetime", "20", "4"));
+                List<String> tlsArgs = new ArrayList<>(List.of("mode=tls", "port=" + tlsPort, "sinkPid=" + pid,
+                        "threads=" + threads, paths, "warmup=" + warmup, "windows=" + windows, "window=" + window,
+                        "prewarm=" + prewarm, "connectCost=" + arg("connectCost", "30", "5"), "refresh=" + refresh,
+                        "tokenLifetime=" + arg("tokenLifetime", "20", "4")));
+                if (allPaths.contains("PAYARA")) {
+                    withPayara(tlsPort, threads, tlsArgs);
+                } else {
+                    client("tls", tlsArgs.toArray(new String[0]));
+                }
             }
-            if (modes.contains("plain")) {
-                client("plain", "mode=plain", "port=" + plainPort, "sinkPid=" + pid, "threads=" + threads, paths,
+            if (modes.contains("plain") && !plainPaths.equals("paths=")) {
+                client("plain", "mode=plain", "port=" + plainPort, "sinkPid=" + pid, "threads=" + threads, plainPaths,
                         "warmup=" + warmup, "windows=" + windows, "window=" + window, "prewarm=" + prewarm,
-                        "connectCost=" + arg("connectCost", "40", "5"));
+                        "connectCost=" + arg("connectCost", "30", "5"));
             }
             if (!"0".equals(profile)) {
                 client("profile", "mode=tls", "port=" + tlsPort, "sinkPid=" + pid, "profile=" + profile, "prewarm=0",
@@ -104,6 +118,51 @@ public final class BenchMain {
     }
 
     /**
+     * The TLS client run with Payara Micro up (connector .rar + benchmark WAR, its own HTTPS token issuer in this JVM)
+     * for the PAYARA path; Payara is stopped right after that run, whatever happens. When Payara cannot start, the run
+     * goes on without the PAYARA path and says so (a FAILED line in the tables).
+     */
+    private void withPayara(int tlsPort, String threads, List<String> tlsArgs) throws Exception {
+        int maxThreads = Arrays.stream(threads.split(",")).mapToInt(Integer::parseInt).max().orElse(1);
+        Path dist = Path.of(arg("dist", "target/dist", "target/dist")).toAbsolutePath();
+        Path config = Path.of(arg("payaraConfig", "../server-config/payara", "../server-config/payara"))
+                .toAbsolutePath().normalize();
+        System.setProperty("bench.payara.jfr", arg("payaraJfr", "false", "false"));
+        load("payara start");
+        long t0 = System.nanoTime();
+        try (TokenIssuer issuer = new TokenIssuer(certs.resolve("server.p12"), 3600)) {
+            PayaraBench payara;
+            try {
+                payara = PayaraBench.start(dist, config, out.resolve("payara"), certs, tlsPort, issuer.endpoint(),
+                        Math.max(1, maxThreads), Boolean.parseBoolean(arg("payaraValidate", "true", "true")),
+                        Integer.parseInt(arg("payaraStartSeconds", "240", "240")));
+            } catch (IOException | RuntimeException e) {
+                String failed = "FAILED\ttls\tPAYARA\t" + threads + "\tPayara Micro did not start: " + e;
+                System.out.println(failed);
+                results.add(failed);
+                List<String> without = new ArrayList<>(tlsArgs);
+                without.replaceAll(a -> a.startsWith("paths=") ? a.replaceAll(",?PAYARA", "") : a);
+                client("tls", without.toArray(new String[0]));
+                return;
+            }
+            try (payara) {
+                System.out.println(String.format(Locale.ROOT, "Payara Micro ready in %.1f s (pid %d, %s)",
+                        (System.nanoTime() - t0) / 1e9, payara.pid(), payara.url()));
+                load("payara ready");
+                // JIT warm-up of the freshly started server's send path (and its pool), outside the measurements
+                Measure.Result warm = PayaraPath.at(payara.url()).measure(4, 0, 1,
+                        Double.parseDouble(arg("payaraWarmup", "8", "8")), 0);
+                System.out.println(String.format(Locale.ROOT, "Payara warm-up: %.0f msg/s, %d errors%s", warm.median(),
+                        warm.errors, warm.firstError == null ? "" : " (" + warm.firstError + ")"));
+                List<String> with = new ArrayList<>(tlsArgs);
+                with.add("payara=" + payara.url());
+                client("tls", with.toArray(new String[0]));
+            }
+        }
+        load("payara stopped");
+    }
+
+    /**
      * The same Angus rows against Postfix's smtp-sink and against the Java sink, without AUTH (smtp-sink answers AUTH
      * with 250, which Angus rightly refuses), to show the Java sink is not the bottleneck.
      */
@@ -120,7 +179,8 @@ public final class BenchMain {
         try {
             Thread.sleep(500);
             String[] common = {"mode=plain", "noauth=true", "threads=" + arg("calibrationThreads", "1,4", "1"),
-                "paths=BASELINE,LIMIT_ANGUS", "warmup=" + warmup, "windows=3", "window=" + window, "prewarm=1"};
+                "paths=BASELINE,LIMIT_ANGUS", "warmup=" + warmup, "windows=" + arg("calibrationWindows", "2", "2"),
+                "window=" + window, "prewarm=1"};
             List<String> a = new ArrayList<>(List.of(common));
             a.addAll(List.of("label=smtp-sink, no AUTH", "port=" + port, "sinkPid=" + p.pid()));
             client("calibration smtp-sink", a.toArray(new String[0]));
@@ -214,7 +274,7 @@ public final class BenchMain {
         return b.toString();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

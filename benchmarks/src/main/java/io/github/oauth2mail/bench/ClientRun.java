@@ -17,7 +17,8 @@ import java.util.logging.Logger;
  * profile of the connector path.
  *
  * <p>Arguments: {@code key=value}: mode (tls|plain), port, sinkPid, certs, threads (1,4,16), paths, warmup, windows,
- * window (seconds), refresh (seconds, 0 = off), connectCost (n, 0 = off), profile (seconds, 0 = off).
+ * window (seconds), refresh (seconds, 0 = off), connectCost (n, 0 = off), profile (seconds, 0 = off), payara (the
+ * benchmark WAR's URL in Payara Micro, for the PAYARA path).
  */
 public final class ClientRun {
 
@@ -41,6 +42,9 @@ public final class ClientRun {
         if (Boolean.parseBoolean(a.get("noauth"))) {
             System.setProperty("bench.noauth", "true");
         }
+        if (a.containsKey("payara")) {
+            System.setProperty("bench.payara.url", a.get("payara")); // the PAYARA path (PayaraPath)
+        }
         long sinkPid = Long.parseLong(a.getOrDefault("sinkPid", "0"));
         int[] threads = Arrays.stream(a.getOrDefault("threads", "1,4,16").split(",")).mapToInt(Integer::parseInt)
                 .toArray();
@@ -62,7 +66,7 @@ public final class ClientRun {
             if (a.containsKey("wall") || Integer.parseInt(a.getOrDefault("profile", "0")) > 0) {
                 // JIT warm-up of the profiled paths before any of them is sampled
                 for (Senders.Kind kind : List.of(Senders.Kind.CONNECTOR, Senders.Kind.LIMIT_ADAPTER)) {
-                    try (Senders.Path path = Senders.path(kind, new Senders.Target(port, tls, issuer.endpoint(), 4))) {
+                    try (Workload.Path path = Senders.path(kind, new Senders.Target(port, tls, issuer.endpoint(), 4))) {
                         Measure.run(path, 4, 0, 1, 6, 0);
                     }
                 }
@@ -87,8 +91,8 @@ public final class ClientRun {
             if (prewarm > 0) {
                 // JIT warm-up of every path once in this JVM, so that the first path measured is not penalised
                 for (Senders.Kind kind : new java.util.LinkedHashSet<>(kinds)) {
-                    try (Senders.Path path = Senders.path(kind, new Senders.Target(port, tls, issuer.endpoint(), 4))) {
-                        Measure.run(path, 4, 0, 1, prewarm, 0);
+                    try (Workload.Path path = Senders.path(kind, new Senders.Target(port, tls, issuer.endpoint(), 4))) {
+                        path.measure(4, 0, 1, prewarm, 0);
                     } catch (Exception e) {
                         System.out.println("prewarm of " + kind + " failed: " + e);
                     }
@@ -98,7 +102,7 @@ public final class ClientRun {
             // Round robin: every path gets one window per round, so drift and the machine's background load hit
             // all paths alike; the paths (and their pools) stay open across rounds.
             for (int n : threads) {
-                Map<Senders.Kind, Senders.Path> open = new LinkedHashMap<>();
+                Map<Senders.Kind, Workload.Path> open = new LinkedHashMap<>();
                 Map<Senders.Kind, List<Measure.Result>> got = new LinkedHashMap<>();
                 for (Senders.Kind kind : kinds) {
                     try {
@@ -109,15 +113,15 @@ public final class ClientRun {
                     }
                 }
                 for (int round = 0; round < windows; round++) {
-                    for (Map.Entry<Senders.Kind, Senders.Path> e : open.entrySet()) {
+                    for (Map.Entry<Senders.Kind, Workload.Path> e : open.entrySet()) {
                         try {
-                            got.get(e.getKey()).add(Measure.run(e.getValue(), n, warmup, 1, window, sinkPid));
+                            got.get(e.getKey()).add(e.getValue().measure(n, warmup, 1, window, sinkPid));
                         } catch (Exception ex) {
                             System.out.println("FAILED\t" + label + "\t" + e.getKey() + "\t" + n + "\t" + ex);
                         }
                     }
                 }
-                for (Map.Entry<Senders.Kind, Senders.Path> e : open.entrySet()) {
+                for (Map.Entry<Senders.Kind, Workload.Path> e : open.entrySet()) {
                     try {
                         e.getValue().close();
                     } catch (Exception ex) {

@@ -49,7 +49,7 @@ final class Profile {
 
     static void run(Senders.Kind kind, Senders.Target target, int threads, int seconds, Path file) throws Exception {
         long msgs;
-        try (Senders.Path path = Senders.path(kind, target)) {
+        try (Workload.Path path = Senders.path(kind, target)) {
             // warm-up (JIT) without recording
             Measure.run(path, threads, 8, 1, 1, 0);
             try (Recording r = new Recording(Configuration.getConfiguration("profile"))) {

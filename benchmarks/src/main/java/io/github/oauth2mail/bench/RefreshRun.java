@@ -34,7 +34,7 @@ final class RefreshRun {
             long end = start + seconds * 1_000_000_000L;
             long[] errors = new long[threads];
             for (int i = 0; i < threads; i++) {
-                Senders.Sender s = path.newSender();
+                Workload.Sender s = path.newSender();
                 long[][] holder = {new long[1 << 16]};
                 int id = i;
                 Thread t = new Thread(() -> {

@@ -92,8 +92,9 @@ final class Report {
         b.append("\n### Ratios (medians) and the adapter's cost per send\n\n");
         b.append("Overhead per send = threads × (1/connector rate − 1/limit rate), in µs of a sending thread's time.\n\n");
         b.append("| TLS | threads | connector / baseline | connector / limit (Angus) | connector / limit (adapter) "
-                + "| connector / peer | overhead vs Angus limit µs | overhead vs adapter limit µs |\n"
-                + "|---|---|---|---|---|---|---|---|\n");
+                + "| connector / peer | overhead vs Angus limit µs | overhead vs adapter limit µs "
+                + "| Payara / limit (adapter) | Payara / connector (pool) |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|\n");
         Map<String, Map<Senders.Kind, Row>> byKey = new LinkedHashMap<>();
         for (Row r : rows) {
             byKey.computeIfAbsent(r.label + "\t" + r.threads, k -> new LinkedHashMap<>()).put(r.kind, r);
@@ -104,10 +105,12 @@ final class Report {
                 return;
             }
             String[] kk = k.split("\t");
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", kk[0], kk[1],
+            Row payara = m.get(Senders.Kind.PAYARA);
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", kk[0], kk[1],
                     ratio(c, m.get(Senders.Kind.BASELINE)), ratio(c, m.get(Senders.Kind.LIMIT_ANGUS)),
                     ratio(c, m.get(Senders.Kind.LIMIT_ADAPTER)), ratio(c, m.get(Senders.Kind.PEER)),
-                    overhead(c, m.get(Senders.Kind.LIMIT_ANGUS)), overhead(c, m.get(Senders.Kind.LIMIT_ADAPTER))));
+                    overhead(c, m.get(Senders.Kind.LIMIT_ANGUS)), overhead(c, m.get(Senders.Kind.LIMIT_ADAPTER)),
+                    payara == null ? "–" : ratio(payara, m.get(Senders.Kind.LIMIT_ADAPTER)), ratio(payara, c)));
         });
         b.append(targets(byKey, lines));
         if (connect.length() > 0) {
@@ -147,13 +150,17 @@ final class Report {
                 return "limit: adapter SmtpConnection";
             case PEER:
                 return "peer: Simple Java Mail pool";
+            case PAYARA:
+                return "**connector in Payara Micro (JCA pool)**";
+            case CONNECTOR_LEASE:
+                return "diagnostic: connector lease without Transport.send";
             default:
                 return k.name();
         }
     }
 
     private static String ratio(Row c, Row other) {
-        return other == null || other.median == 0 ? "–" : String.format(Locale.ROOT, "%.2f×", c.median / other.median);
+        return c == null || other == null || other.median == 0 ? "–" : String.format(Locale.ROOT, "%.2f×", c.median / other.median);
     }
 
     private static String overhead(Row c, Row limit) {
@@ -175,8 +182,17 @@ final class Report {
                 }
                 double c = m.get(Senders.Kind.CONNECTOR).median;
                 double limit = Math.max(rate(m, Senders.Kind.LIMIT_ANGUS), rate(m, Senders.Kind.LIMIT_ADAPTER));
+                if (limit == 0) {
+                    continue;
+                }
                 t.append(String.format(Locale.ROOT, "| connector ≥ 0.9× the physical limit, %s, %s thread(s) | %.2f× "
                         + "(of the faster limit) | %s |%n", mode, n, c / limit, c >= 0.9 * limit ? "yes" : "**no**"));
+                double p = rate(m, Senders.Kind.PAYARA);
+                if (p > 0) {
+                    t.append(String.format(Locale.ROOT, "| connector in Payara Micro ≥ 0.9× the physical limit, %s, %s "
+                            + "thread(s) | %.2f× (of the faster limit) | %s |%n", mode, n, p / limit,
+                            p >= 0.9 * limit ? "yes" : "**no**"));
+                }
             }
         }
         for (String mode : new String[] {"tls", "plain"}) {

@@ -1,5 +1,7 @@
 package io.github.oauth2mail.bench;
 
+import io.github.oauth2mail.bench.Workload.Path;
+import io.github.oauth2mail.bench.Workload.Sender;
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.SettingsSource;
 import io.github.oauth2mail.config.TlsSupport;
@@ -9,11 +11,9 @@ import io.github.oauth2mail.transport.AdapterSessions;
 import io.github.oauth2mail.transport.MailConnector;
 import io.github.oauth2mail.transport.SmtpConnection;
 import io.github.oauth2mail.transport.SmtpLease;
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,33 +24,15 @@ import org.simplejavamail.api.mailer.config.TransportStrategy;
 import org.simplejavamail.email.EmailBuilder;
 import org.simplejavamail.mailer.MailerBuilder;
 
-/** The five ways of sending that the benchmark compares; each thread gets its own {@link Sender}. */
+/** The ways of sending that the benchmark compares; each thread gets its own {@link Sender}. */
 final class Senders {
 
-    static final String FROM = "alice@example.com";
-    static final String TO = "rcpt@example.org";
+    static final String FROM = Workload.FROM;
+    static final String TO = Workload.TO;
     static final String PASSWORD = "app-password";
-    static final String BODY = body(2048);
+    static final String BODY = Workload.BODY;
 
     private Senders() {
-    }
-
-    /** One sending thread's client: {@link #send} sends one 2 KB message. */
-    interface Sender extends AutoCloseable {
-        void send() throws Exception;
-
-        @Override
-        default void close() throws Exception {
-        }
-    }
-
-    /** Builds the per-thread senders of one path; {@link #close} releases what the threads shared (pools). */
-    interface Path extends AutoCloseable {
-        Sender newSender() throws Exception;
-
-        @Override
-        default void close() throws Exception {
-        }
     }
 
     enum Kind {
@@ -60,7 +42,9 @@ final class Senders {
         LIMIT_ADAPTER("limit: one adapter SmtpConnection per thread, send loop"),
         PEER("peer: Simple Java Mail 8.12.6 + batch-module connection pool"),
         /** Diagnostic: the connector's pool without Transport.send (lease, send, return), to split the overhead. */
-        CONNECTOR_LEASE("diagnostic: the connector's lease/send/close without Transport.send");
+        CONNECTOR_LEASE("diagnostic: the connector's lease/send/close without Transport.send"),
+        /** The benchmark WAR in Payara Micro: Transport.send on @Resource Session, the server's JCA pool. */
+        PAYARA("connector in Payara Micro: Transport.send through @Resource Session and Payara's JCA pool");
 
         final String description;
 
@@ -87,18 +71,15 @@ final class Senders {
                 return peer(t);
             case CONNECTOR_LEASE:
                 return connectorLease(t);
+            case PAYARA:
+                return PayaraPath.fromSystemProperties();
             default:
                 throw new IllegalArgumentException(kind.name());
         }
     }
 
     static MimeMessage message(Session session) throws MessagingException {
-        MimeMessage msg = new MimeMessage(session);
-        msg.setFrom(new InternetAddress(FROM));
-        msg.setRecipient(Message.RecipientType.TO, new InternetAddress(TO));
-        msg.setSubject("benchmark message");
-        msg.setText(BODY, "US-ASCII");
-        return msg;
+        return Workload.message(session);
     }
 
     /** What an application on a server mail resource does today (new connection, AUTH PLAIN, per message). */
@@ -279,17 +260,5 @@ final class Senders {
                 mailer.shutdownConnectionPool().get();
             }
         };
-    }
-
-    private static String body(int size) {
-        StringBuilder b = new StringBuilder(size);
-        String line = "The quick brown fox jumps over the lazy dog. 0123456789 abcdefghijklmnopqrstuv\r\n";
-        while (b.length() + line.length() <= size) {
-            b.append(line);
-        }
-        while (b.length() < size) {
-            b.append('x');
-        }
-        return b.toString();
     }
 }

@@ -33,8 +33,8 @@ final class WallProfile {
     }
 
     static void run(Senders.Kind kind, Senders.Target target, int seconds, String label) throws Exception {
-        try (Senders.Path path = Senders.path(kind, target)) {
-            Senders.Sender s = path.newSender();
+        try (Workload.Path path = Senders.path(kind, target)) {
+            Workload.Sender s = path.newSender();
             long end = System.nanoTime() + (seconds + 6) * 1_000_000_000L;
             long[] sent = new long[1];
             Thread t = new Thread(() -> {

@@ -8,17 +8,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs one path with N threads: each thread sends in a loop; after a warm-up, R back-to-back windows of M seconds are
  * measured (messages per window, and every send's latency). Also the CPU time the sink process and this JVM used.
+ * Runs in the benchmark client JVM and, for the Payara row, inside Payara Micro (the WAR's servlet).
  */
-final class Measure {
+public final class Measure {
 
     /** One configuration's outcome. */
-    static final class Result {
+    public static final class Result {
         final double[] rates;         // msg/s per window
         final long[] latencies;       // ns, every measured send
         final double sinkCpu;         // cores the sink used during the windows
@@ -63,6 +65,48 @@ final class Measure {
         double percentileMicros(double p) {
             return percentile(latencies, p) / 1000.0;
         }
+
+        /**
+         * As text, for the servlet's response: {@code rates}, {@code sinkCpu}, {@code clientCpu}, {@code errors},
+         * {@code firstError} and {@code latencies} lines ({@code key<TAB>values}, values space-separated).
+         */
+        public String toText() {
+            StringBuilder b = new StringBuilder();
+            b.append("rates\t");
+            for (double r : rates) {
+                b.append(r).append(' ');
+            }
+            b.append("\nsinkCpu\t").append(sinkCpu).append("\nclientCpu\t").append(clientCpu).append("\nerrors\t")
+                    .append(errors).append("\nfirstError\t")
+                    .append(firstError == null ? "" : firstError.replaceAll("[\t\r\n]", " ")).append("\nlatencies\t");
+            for (long l : latencies) {
+                b.append(l).append(' ');
+            }
+            return b.append('\n').toString();
+        }
+
+        /** The inverse of {@link #toText()}. */
+        public static Result parse(String text) {
+            java.util.Map<String, String> m = new java.util.HashMap<>();
+            for (String line : text.split("\n")) {
+                int tab = line.indexOf('\t');
+                if (tab > 0) {
+                    m.put(line.substring(0, tab), line.substring(tab + 1).trim());
+                }
+            }
+            if (!m.containsKey("rates") || !m.containsKey("latencies")) {
+                throw new IllegalArgumentException("not a measurement: " + text.substring(0, Math.min(200, text.length())));
+            }
+            String first = m.getOrDefault("firstError", "");
+            return new Result(Arrays.stream(split(m.get("rates"))).mapToDouble(Double::parseDouble).toArray(),
+                    Arrays.stream(split(m.get("latencies"))).mapToLong(Long::parseLong).sorted().toArray(),
+                    Double.parseDouble(m.get("sinkCpu")), Double.parseDouble(m.get("clientCpu")),
+                    Long.parseLong(m.get("errors")), first.isEmpty() ? null : first);
+        }
+
+        private static String[] split(String values) {
+            return values.isEmpty() ? new String[0] : values.split(" ");
+        }
     }
 
     static double percentile(long[] sorted, double p) {
@@ -94,9 +138,15 @@ final class Measure {
         }
     }
 
-    static Result run(Senders.Path path, int threads, double warmupSeconds, int windows, double windowSeconds,
+    static Result run(Workload.Path path, int threads, double warmupSeconds, int windows, double windowSeconds,
                       long sinkPid) throws Exception {
-        List<Senders.Sender> senders = new ArrayList<>();
+        return run(path, threads, warmupSeconds, windows, windowSeconds, sinkPid, Thread::new);
+    }
+
+    /** As above, the sending threads made by {@code threadFactory} (a server's ManagedThreadFactory, in the WAR). */
+    public static Result run(Workload.Path path, int threads, double warmupSeconds, int windows, double windowSeconds,
+                             long sinkPid, ThreadFactory threadFactory) throws Exception {
+        List<Workload.Sender> senders = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             senders.add(path.newSender());
         }
@@ -111,8 +161,8 @@ final class Measure {
         for (int i = 0; i < threads; i++) {
             int id = i;
             rec[i] = new Recorder(windows);
-            Thread t = new Thread(() -> {
-                Senders.Sender s = senders.get(id);
+            Thread t = threadFactory.newThread(() -> {
+                Workload.Sender s = senders.get(id);
                 Recorder r = rec[id];
                 try {
                     start.await();
@@ -139,7 +189,8 @@ final class Measure {
                         r.perWindow[(int) ((b - measureStart) / winNs)]++;
                     }
                 }
-            }, "send-" + i);
+            });
+            t.setName("send-" + i);
             ts.add(t);
             t.start();
         }
@@ -155,7 +206,7 @@ final class Measure {
         for (Thread t : ts) {
             t.join(120_000);
         }
-        for (Senders.Sender s : senders) {
+        for (Workload.Sender s : senders) {
             try {
                 s.close();
             } catch (Exception e) {
