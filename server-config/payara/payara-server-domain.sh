@@ -53,7 +53,7 @@ fi
 
 # 4. the pool (at most 3 physical SMTP connections per mailbox: Exchange Online's limit) and the JNDI name the app uses
 "${asadmin[@]}" create-connector-connection-pool --raname oauth2-mail --connectiondefinition jakarta.mail.Session \
-    --steadypoolsize 0 --maxpoolsize 3 --poolresize 1 --idletimeout 300 --maxwait 30000 --isconnectvalidatereq true \
+    --steadypoolsize 0 --maxpoolsize 3 --poolresize 1 --idletimeout 300 --maxwait 30000 --isconnectvalidatereq false \
     --property "ConfigName=${name}" "$pool"
 "${asadmin[@]}" create-connector-resource --poolname "$pool" --target "$target" "$jndi"
 

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * {@code profile=8}, {@code prewarm=2}, {@code connectCost=30}, {@code calibrate=true}, {@code calibrationWindows=2},
  * {@code out=target/bench}, {@code paths=...} (without PAYARA: no Payara),
  * {@code dist=target/dist}, {@code payaraConfig=../server-config/payara}, {@code payaraStartSeconds=240},
- * {@code payaraWarmup=8} (seconds, 4 threads, right after start), {@code payaraValidate=true} (false: the Payara pool without validation on allocation, a diagnostic),
+ * {@code payaraWarmup=8} (seconds, 4 threads, right after start), {@code payaraValidate=false} (true: the Payara pool validates every connection it hands out, a diagnostic),
  * {@code payaraJfr=false} (true: a JFR recording of Payara, {@code out/payara/payara.jfr}, a diagnostic).
  */
 public final class BenchMain {
@@ -134,7 +134,7 @@ public final class BenchMain {
             PayaraBench payara;
             try {
                 payara = PayaraBench.start(dist, config, out.resolve("payara"), certs, tlsPort, issuer.endpoint(),
-                        Math.max(1, maxThreads), Boolean.parseBoolean(arg("payaraValidate", "true", "true")),
+                        Math.max(1, maxThreads), Boolean.parseBoolean(arg("payaraValidate", "false", "false")),
                         Integer.parseInt(arg("payaraStartSeconds", "240", "240")));
             } catch (IOException | RuntimeException e) {
                 String failed = "FAILED\ttls\tPAYARA\t" + threads + "\tPayara Micro did not start: " + e;

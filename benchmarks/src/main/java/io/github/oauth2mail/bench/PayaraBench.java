@@ -57,7 +57,8 @@ final class PayaraBench implements AutoCloseable {
      * @param dist      payara-micro.jar, oauth2-mail-adapter.rar and bench.war (copied there by the module's build)
      * @param config    {@code server-config/payara}
      * @param maxThreads pool size and max-connections-per-mailbox
-     * @param validate   keep the checked-in {@code --isconnectvalidatereq true} (false: a diagnostic variant)
+     * @param validate   {@code --isconnectvalidatereq true} instead of the checked-in {@code false} (a diagnostic variant:
+     *                   the pool then validates, i.e. NOOPs, every connection it hands out)
      */
     static PayaraBench start(Path dist, Path config, Path work, Path certs, int smtpPort, String tokenEndpoint,
                              int maxThreads, boolean validate, int startSeconds) throws IOException {
@@ -69,9 +70,9 @@ final class PayaraBench implements AutoCloseable {
         }
         Path postBootFile = work.resolve("post-boot-bench.asadmin");
         String ours = m.replaceAll("--maxpoolsize " + maxThreads);
-        if (!validate) {
-            // diagnostic only: without the pool's validation on every allocation (a NOOP round trip per send)
-            ours = ours.replace("--isconnectvalidatereq true", "--isconnectvalidatereq false");
+        if (validate) {
+            // diagnostic only: the pool validates every connection it hands out (a NOOP round trip per send)
+            ours = ours.replace("--isconnectvalidatereq false", "--isconnectvalidatereq true");
         }
         Files.writeString(postBootFile, ours);
         Path tmp = Files.createTempDirectory(work, "payara-tmp");
