@@ -42,6 +42,11 @@ final class PooledMailConnector implements MailConnector {
     }
 
     @Override
+    public void storeAuthenticationFailed(String protocol, String mailbox, String host, int port, String code) {
+        runtime.metrics().storeAuthenticationFailed(protocol, mailbox, host + ":" + port, code);
+    }
+
+    @Override
     public SmtpLease lease(String mailbox) throws MessagingException {
         try {
             SmtpLease lease = take(mailbox);

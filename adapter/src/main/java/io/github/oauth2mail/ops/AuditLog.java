@@ -19,6 +19,7 @@ import java.util.logging.Logger;
  * OAM404 token invalidated   ... (a mail server rejected it; a fresh one is fetched)
  * OAM405 credential switched ... code=AADSTS7000222 (the secondary credential is used from now on)
  * OAM406 mail server authentication failed ... server=smtp.office365.com:587 code=535 5.7.3
+ * OAM406 mail server authentication failed ... protocol=IMAP server=outlook.office365.com:993 code=401
  * </pre>
  */
 public final class AuditLog implements TokenListener {
@@ -62,6 +63,12 @@ public final class AuditLog implements TokenListener {
     void authenticationFailed(String mailbox, Throwable e) {
         LOG.warning("OAM406 mail server authentication failed " + who(mailbox) + " server=" + settings.smtpHost() + ":"
                 + settings.smtpPort() + " code=" + KnownFailures.code(e));
+    }
+
+    /** An IMAP/POP3 server did not accept the token, nor a freshly fetched one. */
+    void storeAuthenticationFailed(String protocol, String mailbox, String server, String code) {
+        LOG.warning("OAM406 mail server authentication failed " + who(mailbox) + " protocol=" + protocol + " server="
+                + server + " code=" + code);
     }
 
     private String who(String mailbox) {

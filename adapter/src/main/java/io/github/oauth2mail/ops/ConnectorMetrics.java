@@ -98,6 +98,11 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoClosea
     }
 
     /** A send (or the connection it needed) failed. */
+    /** An IMAP/POP3 server rejected the token and a fresh one (audit {@code OAM406}); not a send, so not counted. */
+    public void storeAuthenticationFailed(String protocol, String mailbox, String server, String code) {
+        audit.storeAuthenticationFailed(protocol, mailbox, server, code);
+    }
+
     public void sendFailed(String mailbox, Throwable e) {
         FailureKind kind = KnownFailures.classify(e);
         sendsFailed.get(kind).increment();

@@ -24,4 +24,14 @@ public interface MailConnector {
      * @throws MessagingException when no connection can be had (pool exhausted past its wait, server refused, token)
      */
     SmtpLease lease(String mailbox) throws MessagingException;
+
+    /**
+     * An IMAP/POP3 server did not accept the token for {@code mailbox}, nor a freshly fetched one: recorded for
+     * operations (the audit log's {@code OAM406}). The default does nothing.
+     *
+     * @param protocol {@code IMAP} or {@code POP3}
+     * @param code     the server's OAuth2 error status if it sent one (e.g. {@code 401}), else {@code rejected}
+     */
+    default void storeAuthenticationFailed(String protocol, String mailbox, String host, int port, String code) {
+    }
 }

@@ -113,6 +113,10 @@ public abstract class OAuth2Store extends Store {
             try {
                 delegate = connectDelegate(s, tokens, mailbox, token);
             } catch (AuthenticationFailedException second) {
+                ImapLoginException login = ImapLoginException.in(second);
+                String status = login != null ? login.oauthStatus() : OAuthErrorChallenge.statusIn(second.getMessage());
+                connector.storeAuthenticationFailed(protocolName(), mailbox, host, port,
+                        status != null ? status : "rejected");
                 throw new AuthenticationFailedException("OAM222 " + protocolName() + " server " + host + ":" + port
                         + " did not accept the access token for mailbox " + mailbox + ", nor a freshly fetched one: "
                         + second.getMessage() + ". Likely fix: " + rejectedTokenAdvice(), second);

@@ -24,6 +24,7 @@ import io.github.oauth2mail.testing.TestTokenIssuer;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
+import jakarta.mail.Store;
 import jakarta.mail.Transport;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -46,10 +47,12 @@ class ConnectorMetricsJmxTest {
 
     static final TestCertificates CERTS = GreenMailTls.certificates();
     static final int SMTPS_PORT = OpsTesting.freePort();
+    static final int IMAPS_PORT = OpsTesting.freePort();
 
     @RegisterExtension
-    static final GreenMailExtension GREEN_MAIL = new GreenMailExtension(
-            new ServerSetup(SMTPS_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS));
+    static final GreenMailExtension GREEN_MAIL = new GreenMailExtension(new ServerSetup[] {
+            new ServerSetup(SMTPS_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS),
+            new ServerSetup(IMAPS_PORT, "127.0.0.1", ServerSetup.PROTOCOL_IMAPS)});
 
     static TestTokenIssuer issuer;
     static LogCapture logs;
@@ -163,6 +166,28 @@ class ConnectorMetricsJmxTest {
             assertThat((String) attribute("jmx-auth", "HealthReason")).startsWith("OAM432").contains("535");
             assertThat(logs.all()).contains("OAM406 mail server authentication failed connector=jmx-auth tenant=null "
                     + "client=ops-client mailbox=nobody@example.com server=127.0.0.1:" + SMTPS_PORT + " code=535");
+        } finally {
+            mcf.close();
+        }
+    }
+
+    @Test
+    void audit_imapServerRejectsFreshTokenToo_oam406WithProtocolAndServer() throws Exception {
+        Map<String, String> s = OpsTesting.settings("jmx-imap", issuer, SMTPS_PORT, "implicit");
+        s.put("oauth2mail.jmx-imap.mailbox", "nobody@example.com");
+        s.put("oauth2mail.jmx-imap.imap.host", "127.0.0.1");
+        s.put("oauth2mail.jmx-imap.imap.port", String.valueOf(IMAPS_PORT));
+        s.put("oauth2mail.jmx-imap.imap.tls", "implicit");
+        OAuth2MailManagedConnectionFactory mcf = OpsTesting.factory("jmx-imap", s);
+        try {
+            Session session = (Session) mcf.createConnectionFactory();
+            Store store = session.getStore("imaps");
+            assertThatThrownBy(store::connect).isInstanceOf(AuthenticationFailedException.class)
+                    .hasMessageContaining("OAM222");
+            assertThat(logs.all()).contains("OAM406 mail server authentication failed connector=jmx-imap tenant=null "
+                    + "client=ops-client mailbox=nobody@example.com protocol=IMAP server=127.0.0.1:" + IMAPS_PORT
+                    + " code=rejected");
+            assertThat(attribute("jmx-imap", "TokenInvalidations")).isEqualTo(1L);
         } finally {
             mcf.close();
         }
