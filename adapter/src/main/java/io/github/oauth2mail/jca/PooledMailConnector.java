@@ -14,6 +14,7 @@ import jakarta.resource.spi.ConnectionManager;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The {@link MailConnector} a Session carries: leases come from the server's connection manager, at most
@@ -39,6 +40,11 @@ final class PooledMailConnector implements MailConnector {
     @Override
     public TokenProvider tokens() {
         return runtime.tokens();
+    }
+
+    @Override
+    public SSLSocketFactory tls() {
+        return runtime.tls();
     }
 
     @Override

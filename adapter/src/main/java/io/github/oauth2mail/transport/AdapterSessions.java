@@ -1,16 +1,16 @@
 package io.github.oauth2mail.transport;
 
 import io.github.oauth2mail.config.ConnectorSettings;
-import io.github.oauth2mail.config.TlsSupport;
 import jakarta.mail.NoSuchProviderException;
 import jakarta.mail.Provider;
 import jakarta.mail.Session;
 import java.util.Properties;
 
 /**
- * Builds the {@link Session} an application receives from the connector resource. Cheap (no network, no token): servers
- * build one on every lookup. The Session carries its {@link MailConnector}, uses the adapter's XOAUTH2 transport and
- * stores ({@code imap}/{@code imaps}, {@code pop3}/{@code pop3s}), and has STARTTLS required, server identity checked and finite timeouts on every protocol.
+ * Builds the {@link Session} an application receives from the connector resource. Cheap (no network, no token, no
+ * trust store loading): servers build one on every lookup. The Session carries its {@link MailConnector} and uses the
+ * adapter's XOAUTH2 transport and stores ({@code imap}/{@code imaps}, {@code pop3}/{@code pop3s}), which require TLS,
+ * check the server identity and use finite timeouts.
  */
 public final class AdapterSessions {
 
@@ -39,22 +39,14 @@ public final class AdapterSessions {
         p.setProperty("mail.smtp.ssl.enable", String.valueOf(!smtpStartTls));
         p.setProperty("mail.smtp.ssl.checkserveridentity", "true");
 
-        boolean imapImplicit = s.imapTls() == ConnectorSettings.Tls.IMPLICIT;
-        p.setProperty("mail.store.protocol", imapImplicit ? "imaps" : "imap");
+        // the stores take host, port, TLS and timeouts from the settings and configure the implementation's store
+        // themselves (ImapDelegate, OAuth2Pop3Store); these are for apps that read them
+        p.setProperty("mail.store.protocol", s.imapTls() == ConnectorSettings.Tls.IMPLICIT ? "imaps" : "imap");
         for (String proto : new String[] {"imap", "imaps"}) {
             p.setProperty("mail." + proto + ".host", s.imapHost());
             p.setProperty("mail." + proto + ".port", String.valueOf(s.imapPort()));
             p.setProperty("mail." + proto + ".user", s.mailbox());
-            p.setProperty("mail." + proto + ".auth.mechanisms", "XOAUTH2");
-            p.setProperty("mail." + proto + ".auth.plain.disable", "true");
-            p.setProperty("mail." + proto + ".auth.login.disable", "true");
-            p.setProperty("mail." + proto + ".ssl.checkserveridentity", "true");
-            p.put("mail." + proto + ".ssl.socketFactory", TlsSupport.socketFactory(s));
-            timeouts(p, proto, s);
         }
-        p.setProperty("mail.imap.ssl.enable", String.valueOf(imapImplicit));
-        p.setProperty("mail.imap.starttls.enable", String.valueOf(!imapImplicit));
-        p.setProperty("mail.imap.starttls.required", String.valueOf(!imapImplicit));
         p.put(MailConnector.SESSION_KEY, connector);
 
         Session session = Session.getInstance(p, new AdapterAuthenticator());

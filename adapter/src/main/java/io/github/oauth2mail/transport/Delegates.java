@@ -4,14 +4,32 @@ import jakarta.mail.NoSuchProviderException;
 import jakarta.mail.Provider;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
+import java.util.Properties;
+import java.util.function.Consumer;
 
-/** Finds the Jakarta Mail implementation's own store for a protocol (never one of the adapter's). */
+/**
+ * The Jakarta Mail implementation's own store for a protocol (never one of the adapter's), in a private Session whose
+ * properties are the app Session's plus what {@code configure} sets, with the app Session's debug settings.
+ */
 final class Delegates {
 
     private Delegates() {
     }
 
-    static Store implementationStore(Session session, String protocol) throws NoSuchProviderException {
+    static Store store(Session appSession, String protocol, Consumer<Properties> configure)
+            throws NoSuchProviderException {
+        Properties p = new Properties();
+        p.putAll(appSession.getProperties());
+        configure.accept(p);
+        // never let the implementation's own trace show AUTH lines
+        p.put("mail.debug.auth", "false");
+        Session session = Session.getInstance(p);
+        session.setDebugOut(appSession.getDebugOut());
+        session.setDebug(appSession.getDebug());
+        return implementationStore(session, protocol);
+    }
+
+    private static Store implementationStore(Session session, String protocol) throws NoSuchProviderException {
         for (Provider p : session.getProviders()) {
             if (p.getType() == Provider.Type.STORE && protocol.equals(p.getProtocol()) && !isOurs(p)) {
                 return session.getStore(p);

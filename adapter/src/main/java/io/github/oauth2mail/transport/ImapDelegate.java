@@ -18,10 +18,12 @@ final class ImapDelegate {
     private ImapDelegate() {
     }
 
-    /** The properties the delegate needs, over a copy of the app Session's (which keeps the {@link MailConnector}). */
-    static Properties properties(Properties appSession, ConnectorSettings s, SocketFactory sockets) {
-        Properties p = new Properties();
-        p.putAll(appSession);
+    /** A new, unconnected delegate store whose connections come from {@code sockets}. */
+    static Store create(Session appSession, ConnectorSettings s, SocketFactory sockets) throws NoSuchProviderException {
+        return Delegates.store(appSession, "imap", p -> configure(p, s, sockets));
+    }
+
+    private static void configure(Properties p, ConnectorSettings s, SocketFactory sockets) {
         String k = "mail.imap.";
         p.put(k + "host", s.imapHost());
         p.put(k + "port", String.valueOf(s.imapPort()));
@@ -43,15 +45,6 @@ final class ImapDelegate {
         p.remove(k + "socks.host");
         p.put(k + "connectiontimeout", String.valueOf(s.connectTimeout().toMillis()));
         p.put(k + "timeout", String.valueOf(s.readTimeout().toMillis()));
-        p.put("mail.debug.auth", "false");
-        return p;
-    }
-
-    /** A new, unconnected delegate store whose connections come from {@code sockets}. */
-    static Store create(Session appSession, ConnectorSettings s, SocketFactory sockets) throws NoSuchProviderException {
-        Session session = Session.getInstance(properties(appSession.getProperties(), s, sockets));
-        session.setDebugOut(appSession.getDebugOut());
-        session.setDebug(appSession.getDebug());
-        return Delegates.implementationStore(session, "imap");
+        p.put(k + "writetimeout", String.valueOf(s.readTimeout().toMillis()));
     }
 }

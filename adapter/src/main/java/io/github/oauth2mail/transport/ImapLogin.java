@@ -82,11 +82,13 @@ final class ImapLogin {
     /**
      * Connects to the configured IMAP server and authenticates {@code mailbox} with {@code token}.
      *
-     * @throws ImapLoginException with an {@code OAM226}/{@code OAM227} message (never the token); whatever fails, the
+     * @throws StoreLoginException with an {@code OAM226}/{@code OAM227} message (never the token); whatever fails, the
      *                            socket is closed first
      */
-    static Result open(ConnectorSettings s, SSLSocketFactory tls, String mailbox, String token, Duration connectTimeout,
-                       int readTimeoutMillis) throws ImapLoginException {
+    static Result open(ConnectorSettings s, SSLSocketFactory tls, String mailbox, String token)
+            throws StoreLoginException {
+        Duration connectTimeout = s.connectTimeout();
+        int readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, s.readTimeout().toMillis()));
         ImapLogin l = new ImapLogin(s, SaslMechanism.forName(s.saslMechanism()), mailbox);
         String stage = "connect";
         try {
@@ -141,23 +143,23 @@ final class ImapLogin {
             stage = "AUTHENTICATE";
             String after = l.authenticate(token, caps.contains("SASL-IR"));
             return new Result(l.raw, l.socket, l.in, after);
-        } catch (ImapLoginException e) {
+        } catch (StoreLoginException e) {
             l.close();
             throw e;
         } catch (SSLException e) {
             l.close();
-            throw new ImapLoginException("OAM226 TLS with IMAP server " + l.host + ":" + l.port + " failed (" + stage
+            throw new StoreLoginException("OAM226 TLS with IMAP server " + l.host + ":" + l.port + " failed (" + stage
                     + "): " + e.getMessage() + ". The server certificate must be trusted (JVM trust store or "
                     + s.key(Setting.TRUST_STORE_PATH) + ") and name " + l.host, false, null, e);
         } catch (SocketTimeoutException e) {
             l.close();
             boolean connect = "connect".equals(stage);
-            throw new ImapLoginException("OAM226 IMAP server " + l.host + ":" + l.port + " did not answer (" + stage
+            throw new StoreLoginException("OAM226 IMAP server " + l.host + ":" + l.port + " did not answer (" + stage
                     + ") within " + (connect ? connectTimeout.toMillis() : readTimeoutMillis) + " ms ("
                     + s.key(connect ? Setting.CONNECT_TIMEOUT_MS : Setting.READ_TIMEOUT_MS) + ")", false, null, e);
         } catch (IOException | RuntimeException e) {
             l.close();
-            throw new ImapLoginException("OAM226 cannot open IMAP connection to " + l.host + ":" + l.port + " ("
+            throw new StoreLoginException("OAM226 cannot open IMAP connection to " + l.host + ":" + l.port + " ("
                     + stage + "): " + e, false, null, e);
         }
     }
@@ -283,12 +285,12 @@ final class ImapLogin {
         }
     }
 
-    private ImapLoginException failure(String what, boolean tokenRejected) {
+    private StoreLoginException failure(String what, boolean tokenRejected) {
         return failure(what, tokenRejected, null);
     }
 
-    private ImapLoginException failure(String what, boolean tokenRejected, OAuthErrorChallenge error) {
-        return new ImapLoginException((tokenRejected ? "OAM227" : "OAM226") + " IMAP server " + host + ":" + port
+    private StoreLoginException failure(String what, boolean tokenRejected, OAuthErrorChallenge error) {
+        return new StoreLoginException((tokenRejected ? "OAM227" : "OAM226") + " IMAP server " + host + ":" + port
                 + " " + what, tokenRejected, error == null ? null : error.status(), null);
     }
 

@@ -58,7 +58,7 @@ final class ImapSocketFactory extends SocketFactory {
         if (!(endpoint instanceof InetSocketAddress)
                 || !((InetSocketAddress) endpoint).getHostString().equalsIgnoreCase(settings.imapHost())
                 || ((InetSocketAddress) endpoint).getPort() != settings.imapPort()) {
-            throw new ImapLoginException("OAM226 IMAP connection to " + endpoint + " refused: it is not the configured "
+            throw new StoreLoginException("OAM226 IMAP connection to " + endpoint + " refused: it is not the configured "
                     + "server (" + settings.key(Setting.IMAP_HOST) + "=" + settings.imapHost() + ", "
                     + settings.key(Setting.IMAP_PORT) + "=" + settings.imapPort() + ")", false, null, null);
         }
@@ -75,7 +75,7 @@ final class ImapSocketFactory extends SocketFactory {
         AccessToken token = token();
         try {
             return open(token);
-        } catch (ImapLoginException e) {
+        } catch (StoreLoginException e) {
             if (!e.tokenRejected()) {
                 throw e;
             }
@@ -87,17 +87,16 @@ final class ImapSocketFactory extends SocketFactory {
         }
     }
 
-    private ImapLogin.Result open(AccessToken token) throws ImapLoginException {
+    private ImapLogin.Result open(AccessToken token) throws StoreLoginException {
         last = token;
-        return ImapLogin.open(settings, tls, mailbox, token.value(), settings.connectTimeout(),
-                (int) Math.min(Integer.MAX_VALUE, Math.max(1, settings.readTimeout().toMillis())));
+        return ImapLogin.open(settings, tls, mailbox, token.value());
     }
 
-    private AccessToken token() throws ImapLoginException {
+    private AccessToken token() throws StoreLoginException {
         try {
             return tokens.token(mailbox);
         } catch (TokenException e) {
-            throw new ImapLoginException(e.getMessage(), false, null, e);
+            throw new StoreLoginException(e.getMessage(), false, null, e);
         }
     }
 

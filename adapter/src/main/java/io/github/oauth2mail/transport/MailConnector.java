@@ -1,8 +1,10 @@
 package io.github.oauth2mail.transport;
 
 import io.github.oauth2mail.config.ConnectorSettings;
+import io.github.oauth2mail.config.TlsSupport;
 import io.github.oauth2mail.token.TokenProvider;
 import jakarta.mail.MessagingException;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * What a Session built by the adapter carries in its properties (under {@link #SESSION_KEY}), so that its transport
@@ -17,6 +19,14 @@ public interface MailConnector {
     ConnectorSettings settings();
 
     TokenProvider tokens();
+
+    /**
+     * The TLS socket factory for the mail servers (JVM trust or {@code trust-store-path}). Implementations keep one;
+     * the default builds it on every call (loading the trust store file), for tests only.
+     */
+    default SSLSocketFactory tls() {
+        return TlsSupport.socketFactory(settings());
+    }
 
     /**
      * Borrows an authenticated SMTP connection for {@code mailbox}; the caller must close the lease.

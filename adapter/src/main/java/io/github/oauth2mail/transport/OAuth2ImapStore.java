@@ -2,9 +2,7 @@ package io.github.oauth2mail.transport;
 
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
-import io.github.oauth2mail.config.TlsSupport;
 import io.github.oauth2mail.token.AccessToken;
-import io.github.oauth2mail.token.TokenProvider;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
@@ -73,9 +71,9 @@ public class OAuth2ImapStore extends OAuth2Store implements QuotaAwareStore {
     }
 
     @Override
-    Store connectDelegate(ConnectorSettings s, TokenProvider tokens, String mailbox, AccessToken token)
-            throws MessagingException {
-        ImapSocketFactory sockets = new ImapSocketFactory(s, TlsSupport.socketFactory(s), tokens, mailbox, token);
+    Store connectDelegate(MailConnector connector, String mailbox, AccessToken token) throws MessagingException {
+        ConnectorSettings s = connector.settings();
+        ImapSocketFactory sockets = new ImapSocketFactory(s, connector.tls(), connector.tokens(), mailbox, token);
         Store store = listenedTo(ImapDelegate.create(session, s, sockets));
         try {
             // already authenticated by the socket factory: the implementation gets a PREAUTH greeting, no password
@@ -83,7 +81,7 @@ public class OAuth2ImapStore extends OAuth2Store implements QuotaAwareStore {
             return store;
         } catch (MessagingException e) {
             closeQuietly(store);
-            ImapLoginException login = ImapLoginException.in(e);
+            StoreLoginException login = StoreLoginException.in(e);
             if (login == null) {
                 throw e;
             }

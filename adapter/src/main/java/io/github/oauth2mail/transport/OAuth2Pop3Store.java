@@ -2,18 +2,16 @@ package io.github.oauth2mail.transport;
 
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
-import io.github.oauth2mail.config.TlsSupport;
 import io.github.oauth2mail.token.AccessToken;
-import io.github.oauth2mail.token.TokenProvider;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
-import jakarta.mail.NoSuchProviderException;
 import jakarta.mail.Provider;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.URLName;
 import java.util.List;
 import java.util.Properties;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The {@code pop3}/{@code pop3s} store of a Session built by the adapter: XOAUTH2 with a current token on every
@@ -74,14 +72,14 @@ public class OAuth2Pop3Store extends OAuth2Store {
     }
 
     @Override
-    Store connectDelegate(ConnectorSettings s, TokenProvider tokens, String mailbox, AccessToken token)
-            throws MessagingException {
+    Store connectDelegate(MailConnector connector, String mailbox, AccessToken token) throws MessagingException {
+        ConnectorSettings s = connector.settings();
         String server = s.pop3Host() + ":" + s.pop3Port();
         if (!"XOAUTH2".equals(s.saslMechanism())) {
             throw new MessagingException("OAM226 the POP3 store authenticates with XOAUTH2 only, but "
                     + s.key(Setting.SASL_MECHANISM) + "=" + s.saslMechanism() + "; use IMAP, or XOAUTH2");
         }
-        Store store = listenedTo(create(session, s));
+        Store store = listenedTo(Delegates.store(session, "pop3", p -> configure(p, s, connector.tls())));
         try {
             store.connect(s.pop3Host(), s.pop3Port(), mailbox, token.value());
             return store;
@@ -93,9 +91,11 @@ public class OAuth2Pop3Store extends OAuth2Store {
                         + "check that POP3 with OAuth2 is enabled on this server and port", e);
             }
             OAuthErrorChallenge error = reply.matches("[A-Za-z0-9+/=\\s]{8,}") ? OAuthErrorChallenge.decode(reply) : null;
-            throw new AuthenticationFailedException("OAM227 POP3 server " + server + " did not accept the XOAUTH2 "
-                    + "access token for mailbox " + mailbox + ": " + (error != null && error.status() != null
-                    ? "OAuth2 error: " + error : reply.replace(token.value(), "<redacted>")));
+            String status = error == null ? null : error.status();
+            String message = "OAM227 POP3 server " + server + " did not accept the XOAUTH2 access token for mailbox "
+                    + mailbox + ": "
+                    + (status != null ? "OAuth2 error: " + error : reply.replace(token.value(), "<redacted>"));
+            throw new AuthenticationFailedException(message, new StoreLoginException(message, true, status, null));
         } catch (MessagingException | RuntimeException e) {
             closeQuietly(store);
             throw new MessagingException("OAM226 cannot open POP3 connection to " + server + ": "
@@ -105,10 +105,8 @@ public class OAuth2Pop3Store extends OAuth2Store {
         }
     }
 
-    /** The implementation's {@code pop3} store, configured from the settings over the app Session's properties. */
-    static Store create(Session appSession, ConnectorSettings s) throws NoSuchProviderException {
-        Properties p = new Properties();
-        p.putAll(appSession.getProperties());
+    /** The implementation's {@code pop3} store's settings, over the app Session's properties. */
+    private static void configure(Properties p, ConnectorSettings s, SSLSocketFactory tls) {
         String k = "mail.pop3.";
         boolean implicit = s.pop3Tls() == ConnectorSettings.Tls.IMPLICIT;
         p.put(k + "host", s.pop3Host());
@@ -117,7 +115,7 @@ public class OAuth2Pop3Store extends OAuth2Store {
         p.put(k + "starttls.enable", String.valueOf(!implicit));
         p.put(k + "starttls.required", String.valueOf(!implicit));
         p.put(k + "ssl.checkserveridentity", "true");
-        p.put(k + "ssl.socketFactory", TlsSupport.socketFactory(s));
+        p.put(k + "ssl.socketFactory", tls);
         p.put(k + "socketFactory.fallback", "false");
         p.put(k + "auth.mechanisms", "XOAUTH2");
         p.put(k + "auth.xoauth2.disable", "false");
@@ -129,10 +127,5 @@ public class OAuth2Pop3Store extends OAuth2Store {
         p.put(k + "connectiontimeout", String.valueOf(s.connectTimeout().toMillis()));
         p.put(k + "timeout", String.valueOf(s.readTimeout().toMillis()));
         p.put(k + "writetimeout", String.valueOf(s.readTimeout().toMillis()));
-        p.put("mail.debug.auth", "false");
-        Session session = Session.getInstance(p);
-        session.setDebugOut(appSession.getDebugOut());
-        session.setDebug(appSession.getDebug());
-        return Delegates.implementationStore(session, "pop3");
     }
 }

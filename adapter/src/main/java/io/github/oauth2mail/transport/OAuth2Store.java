@@ -57,10 +57,10 @@ public abstract class OAuth2Store extends Store {
     /**
      * Opens and connects the implementation's store as {@code mailbox} with {@code token}.
      *
-     * @throws AuthenticationFailedException when the server did not accept the token (the caller retries once)
+     * @throws AuthenticationFailedException when the server did not accept the token (the caller retries once); its
+     *                                       cause is a {@link StoreLoginException} when the adapter knows more
      */
-    abstract Store connectDelegate(ConnectorSettings s, TokenProvider tokens, String mailbox, AccessToken token)
-            throws MessagingException;
+    abstract Store connectDelegate(MailConnector connector, String mailbox, AccessToken token) throws MessagingException;
 
     /**
      * Connects as {@code user} (null or empty: the connector's mailbox; another mailbox only if it is allowed) to the
@@ -103,7 +103,7 @@ public abstract class OAuth2Store extends Store {
         TokenProvider tokens = connector.tokens();
         AccessToken token = token(tokens, mailbox);
         try {
-            delegate = connectDelegate(s, tokens, mailbox, token);
+            delegate = connectDelegate(connector, mailbox, token);
         } catch (AuthenticationFailedException first) {
             LOG.log(Level.INFO, "OAM221 {0} server {1}:{2} rejected the access token for mailbox {3} ({4}); fetching "
                     + "a fresh token and retrying once", new Object[] {protocolName(), host, String.valueOf(port),
@@ -111,10 +111,10 @@ public abstract class OAuth2Store extends Store {
             tokens.invalidate(mailbox, token);
             token = token(tokens, mailbox);
             try {
-                delegate = connectDelegate(s, tokens, mailbox, token);
+                delegate = connectDelegate(connector, mailbox, token);
             } catch (AuthenticationFailedException second) {
-                ImapLoginException login = ImapLoginException.in(second);
-                String status = login != null ? login.oauthStatus() : OAuthErrorChallenge.statusIn(second.getMessage());
+                StoreLoginException login = StoreLoginException.in(second);
+                String status = login == null ? null : login.oauthStatus();
                 connector.storeAuthenticationFailed(protocolName(), mailbox, host, port,
                         status != null ? status : "rejected");
                 throw new AuthenticationFailedException("OAM222 " + protocolName() + " server " + host + ":" + port

@@ -50,15 +50,6 @@ final class OAuthErrorChallenge {
         return new OAuthErrorChallenge(status, schemes, scope);
     }
 
-    /** The {@code status=...} an adapter message carries after "OAuth2 error: ", or null. */
-    static String statusIn(String message) {
-        if (message == null) {
-            return null;
-        }
-        Matcher m = Pattern.compile("OAuth2 error: status=([0-9A-Za-z_.-]{1,20})").matcher(message);
-        return m.find() ? m.group(1) : null;
-    }
-
     /** The HTTP-like status, e.g. {@code 401} (token invalid/expired), {@code 400}, {@code 403}; or null. */
     String status() {
         return status;

@@ -3,18 +3,19 @@ package io.github.oauth2mail.transport;
 import java.io.IOException;
 
 /**
- * The adapter could not open or authenticate an IMAP connection ({@link ImapLogin}). It travels as the cause through
- * the IMAP implementation's exceptions to the adapter's store, which turns it into a {@code MessagingException}
- * (or an {@code AuthenticationFailedException} when the server did not accept the token). Never holds a token.
+ * The adapter could not open or authenticate a store connection: an IMAP connection ({@link ImapLogin}), where it
+ * travels as the cause through the IMAP implementation's exceptions, or a POP3 login. The adapter's store turns it
+ * into a {@code MessagingException}, or an {@code AuthenticationFailedException} when the server did not accept the
+ * token. Never holds a token.
  */
-final class ImapLoginException extends IOException {
+final class StoreLoginException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
     private final boolean tokenRejected;
     private final String oauthStatus;
 
-    ImapLoginException(String message, boolean tokenRejected, String oauthStatus, Throwable cause) {
+    StoreLoginException(String message, boolean tokenRejected, String oauthStatus, Throwable cause) {
         super(message, cause);
         this.tokenRejected = tokenRejected;
         this.oauthStatus = oauthStatus;
@@ -30,11 +31,11 @@ final class ImapLoginException extends IOException {
         return oauthStatus;
     }
 
-    /** The first {@code ImapLoginException} in {@code t}'s cause chain, or null. */
-    static ImapLoginException in(Throwable t) {
+    /** The first {@code StoreLoginException} in {@code t}'s cause chain, or null. */
+    static StoreLoginException in(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof ImapLoginException) {
-                return (ImapLoginException) c;
+            if (c instanceof StoreLoginException) {
+                return (StoreLoginException) c;
             }
         }
         return null;
