@@ -4,20 +4,22 @@ import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.TlsSupport;
 import io.github.oauth2mail.ops.ConnectorMetrics;
 import io.github.oauth2mail.token.TokenProvider;
+import io.github.oauth2mail.token.TokenRefresher;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * What one connection factory shares across its Sessions and connections: validated settings, the TLS socket
- * factory, the token provider, and the per-mailbox connection limits and counts.
+ * What one connector resource shares across its connection factories, Sessions and connections: validated settings,
+ * the TLS socket factory, the token provider, metrics and MBean, the per-mailbox lease budget, and the pool for
+ * non-managed use. Found in a {@link RuntimeRegistry} by {@link RuntimeKey}; closed when its last factory releases it
+ * or the resource adapter stops.
  */
 final class ConnectorRuntime implements AutoCloseable {
 
@@ -28,16 +30,23 @@ final class ConnectorRuntime implements AutoCloseable {
     private final TokenProvider tokens;
     private final ConnectorMetrics metrics;
     private final Map<String, Semaphore> leases = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> physical = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> createdPerMailbox = new ConcurrentHashMap<>();
-    private final AtomicLong created = new AtomicLong();
-    private final AtomicLong destroyed = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private DefaultConnectionManager defaultManager;
 
-    ConnectorRuntime(ConnectorSettings settings, Function<ConnectorSettings, TokenProvider> tokenFactory) {
+    ConnectorRuntime(ConnectorSettings settings) {
         this.settings = settings;
         this.tls = TlsSupport.socketFactory(settings);
-        this.tokens = tokenFactory.apply(settings);
-        this.metrics = ConnectorMetrics.start(settings, tls, tokens);
+        this.tokens = TokenRefresher.create(settings);
+        ConnectorMetrics m = null;
+        try {
+            m = ConnectorMetrics.start(settings, tls, tokens);
+        } finally {
+            if (m == null) {
+                closeTokens();
+            }
+        }
+        this.metrics = m;
     }
 
     /** Counters, audit log, health and the JMX MBean of this resource. */
@@ -57,28 +66,26 @@ final class ConnectorRuntime implements AutoCloseable {
         return tokens;
     }
 
-    /** At most max-connections-per-mailbox leases (connections in use) per mailbox at once. */
+    /** At most max-connections-per-mailbox leases (connections in use) per mailbox at once, for all its factories. */
     Semaphore leasePermits(String mailbox) {
         return leases.computeIfAbsent(norm(mailbox), m -> new Semaphore(settings.maxConnectionsPerMailbox(), true));
     }
 
+    /** The pool for non-managed use, shared by every factory of this resource (so they share idle connections). */
+    synchronized DefaultConnectionManager defaultManager() {
+        if (defaultManager == null) {
+            defaultManager = new DefaultConnectionManager();
+        }
+        return defaultManager;
+    }
+
     void physicalOpened(String mailbox) {
         metrics.connectionCreated();
-        created.incrementAndGet();
         createdPerMailbox.computeIfAbsent(norm(mailbox), m -> new AtomicInteger()).incrementAndGet();
-        physical.computeIfAbsent(norm(mailbox), m -> new AtomicInteger()).incrementAndGet();
     }
 
     void physicalClosed(String mailbox) {
         metrics.connectionDestroyed();
-        destroyed.incrementAndGet();
-        physical.computeIfAbsent(norm(mailbox), m -> new AtomicInteger()).decrementAndGet();
-    }
-
-    /** Physical SMTP connections currently open for the mailbox. */
-    int openConnections(String mailbox) {
-        AtomicInteger n = physical.get(norm(mailbox));
-        return n == null ? 0 : n.get();
     }
 
     /** Physical SMTP connections opened for the mailbox since start (reconnects included). */
@@ -87,17 +94,36 @@ final class ConnectorRuntime implements AutoCloseable {
         return n == null ? 0 : n.get();
     }
 
+    /** Physical SMTP connections opened since start, all mailboxes. */
     long connectionsCreated() {
-        return created.get();
+        return metrics.getConnectionsCreated();
     }
 
-    long connectionsDestroyed() {
-        return destroyed.get();
+    boolean isClosed() {
+        return closed.get();
     }
 
+    /** Closes the non-managed pool, the MBean and the token provider; only the first call does anything. */
     @Override
     public void close() {
-        metrics.close();
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        DefaultConnectionManager cm;
+        synchronized (this) {
+            cm = defaultManager;
+        }
+        try {
+            if (cm != null) {
+                cm.close();
+            }
+        } finally {
+            metrics.close();
+            closeTokens();
+        }
+    }
+
+    private void closeTokens() {
         if (tokens instanceof AutoCloseable) {
             try {
                 ((AutoCloseable) tokens).close();

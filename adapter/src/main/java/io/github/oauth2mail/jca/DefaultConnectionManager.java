@@ -38,23 +38,49 @@ public final class DefaultConnectionManager implements ConnectionManager {
     private final transient ConnectionEventListener listener = new Listener();
     private transient boolean closed;
 
+    /**
+     * An idle matching connection or a new one, and a handle on it. A connection created while {@link #close()} ran is
+     * destroyed, not pooled; a connection whose {@code getConnection} fails (an {@code Error} included) is destroyed and
+     * leaves the pool, so nothing is stranded in it.
+     */
+    /**
+     * An idle matching connection or a new one, and a handle on it. A connection created while {@link #close()} ran is
+     * destroyed, never pooled; one whose {@code getConnection} fails ({@code Error}s included) is destroyed and leaves
+     * the pool, so nothing is stranded in it.
+     */
     @Override
     public Object allocateConnection(ManagedConnectionFactory mcf, ConnectionRequestInfo cri) throws ResourceException {
         ManagedConnection mc;
         synchronized (lock) {
-            if (closed) {
-                throw new jakarta.resource.spi.IllegalStateException("connection manager is closed");
-            }
+            checkOpen();
             mc = takeIdle(mcf, cri);
         }
-        if (mc == null) {
-            mc = mcf.createManagedConnection(null, cri);
-            mc.addConnectionEventListener(listener);
-            synchronized (lock) {
-                all.add(mc);
+        Object handle = null;
+        try {
+            if (mc == null) {
+                mc = mcf.createManagedConnection(null, cri);
+                mc.addConnectionEventListener(listener);
+                synchronized (lock) {
+                    checkOpen(); // close() ran while it was created: destroy it (finally), never pool it
+                    all.add(mc);
+                }
+            }
+            handle = mc.getConnection(null, cri);
+            return handle;
+        } finally {
+            if (handle == null && mc != null) {
+                synchronized (lock) {
+                    all.remove(mc);
+                }
+                destroyQuietly(mc);
             }
         }
-        return mc.getConnection(null, cri);
+    }
+
+    private void checkOpen() throws ResourceException {
+        if (closed) {
+            throw new jakarta.resource.spi.IllegalStateException("connection manager is closed");
+        }
     }
 
     /** The most recently returned idle connection the factory matches to {@code cri}, removed from the idle list. */

@@ -4,7 +4,6 @@ import io.github.oauth2mail.config.ConfigurationException;
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
 import io.github.oauth2mail.config.SettingsSource;
-import io.github.oauth2mail.token.TokenProvider;
 import io.github.oauth2mail.transport.AdapterSessions;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionManager;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.security.auth.Subject;
@@ -40,10 +38,9 @@ public class OAuth2MailManagedConnectionFactory
     private String configName;
     private final TreeMap<String, String> properties = new TreeMap<>();
     private transient volatile ResourceAdapter resourceAdapter;
-    private transient volatile ConnectorRuntime runtime;
-    private transient volatile DefaultConnectionManager defaultManager;
+    /** This factory's reference to the runtime of its connector resource; null until first use and after close(). */
+    private transient volatile RuntimeRegistry.Lease lease;
     private transient volatile PrintWriter logWriter;
-    private transient Function<ConnectorSettings, TokenProvider> tokenFactory = TokenProviders::create;
     private transient SettingsSource settingsSource;
 
     public OAuth2MailManagedConnectionFactory() {
@@ -60,37 +57,30 @@ public class OAuth2MailManagedConnectionFactory
         return AdapterSessions.create(new PooledMailConnector(this, runtime(), cm));
     }
 
-    /** Non-managed use (Java SE): a small pool of this factory's own. */
+    /** Non-managed use (Java SE): a small pool, shared by the equal factories of this connector resource. */
     @Override
     public Object createConnectionFactory() throws ResourceException {
-        DefaultConnectionManager cm = defaultManager;
-        if (cm == null) {
-            synchronized (this) {
-                if (defaultManager == null) {
-                    defaultManager = new DefaultConnectionManager();
-                }
-                cm = defaultManager;
-            }
-        }
-        return createConnectionFactory(cm);
+        return createConnectionFactory(runtime().defaultManager());
     }
 
     @Override
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo cri) throws ResourceException {
         ConnectorRuntime rt = runtime();
         String mailbox = cri instanceof MailboxRequestInfo ? ((MailboxRequestInfo) cri).mailbox() : rt.settings().mailbox();
-        return SmtpManagedConnection.open(this, rt, mailbox);
+        return SmtpManagedConnection.open(rt, mailbox);
     }
 
     @Override
     @SuppressWarnings("rawtypes")
     public ManagedConnection matchManagedConnections(Set candidates, Subject subject, ConnectionRequestInfo cri)
             throws ResourceException {
-        String mailbox = cri instanceof MailboxRequestInfo ? ((MailboxRequestInfo) cri).mailbox() : runtime().settings().mailbox();
+        ConnectorRuntime rt = runtime();
+        String mailbox = cri instanceof MailboxRequestInfo ? ((MailboxRequestInfo) cri).mailbox() : rt.settings().mailbox();
         for (Object o : candidates) {
             if (o instanceof SmtpManagedConnection) {
                 SmtpManagedConnection mc = (SmtpManagedConnection) o;
-                if (mc.factory() == this && mc.isFor(mailbox) && !mc.isDestroyed()) {
+                // equal factories share the runtime, so a connection of one serves the others (one budget)
+                if (mc.runtime() == rt && mc.isFor(mailbox) && !mc.isDestroyed()) {
                     return mc;
                 }
             }
@@ -110,45 +100,73 @@ public class OAuth2MailManagedConnectionFactory
         return invalid;
     }
 
-    /** The validated settings and shared state; built once, on first use. */
+    /**
+     * The runtime of this factory's connector resource, shared with every equal factory: acquired on first use from
+     * the resource adapter's {@link RuntimeRegistry} (or {@link RuntimeRegistry#STANDALONE} without one).
+     *
+     * @throws ResourceException {@code OAM001} naming every wrong key; {@code OAM306} after the adapter was stopped
+     */
     ConnectorRuntime runtime() throws ResourceException {
-        ConnectorRuntime rt = runtime;
-        if (rt != null) {
-            return rt;
+        RuntimeRegistry.Lease l = lease;
+        if (l != null && !l.revoked()) {
+            return l.runtime();
         }
         synchronized (this) {
-            if (runtime == null) {
-                try {
-                    ConnectorSettings settings = ConnectorSettings.load(configName,
-                            settingsSource != null ? settingsSource : SettingsSource.environment(), poolSettings());
-                    runtime = new ConnectorRuntime(settings, tokenFactory != null ? tokenFactory : TokenProviders::create);
-                } catch (ConfigurationException e) {
-                    LOG.log(Level.SEVERE, e.getMessage());
-                    ResourceException re = new ResourceException(e.getMessage(), "OAM001");
-                    re.initCause(e);
-                    throw re;
-                }
-                if (resourceAdapter instanceof OAuth2MailResourceAdapter) {
-                    ((OAuth2MailResourceAdapter) resourceAdapter).register(runtime);
-                }
-                LOG.info("OAM303 Connector resource '" + configName + "' ready: " + runtime.settings().provider()
-                        + ", mailbox " + runtime.settings().mailbox() + ", SMTP " + runtime.settings().smtpHost() + ":"
-                        + runtime.settings().smtpPort() + " (" + runtime.settings().smtpTls() + ")");
+            if (lease != null && lease.revoked()) {
+                throw new jakarta.resource.spi.IllegalStateException("OAM306 connector resource '" + configName
+                        + "' was closed because the resource adapter stopped; redeploy or restart the adapter", "OAM306");
             }
-            return runtime;
+            if (lease == null) {
+                lease = registry().acquire(key(), this::buildRuntime);
+            }
+            return lease.runtime();
         }
     }
 
-    /** Closes the token provider and the non-managed pool (Java SE use; servers call the adapter's stop()). */
-    public synchronized void close() {
-        if (defaultManager != null) {
-            defaultManager.close();
-            defaultManager = null;
+    /**
+     * Releases this factory's reference to the shared runtime (Java SE use; servers stop the resource adapter). The
+     * runtime, its token refresher, MBean and non-managed pool close when no other equal factory uses them. Using this
+     * factory again afterwards is a fresh start: the settings are read again and a runtime acquired again (a Session
+     * obtained before close() fails with {@code OAM307} once the runtime is closed).
+     */
+    public void close() {
+        RuntimeRegistry.Lease l;
+        synchronized (this) {
+            l = lease;
+            lease = null;
         }
-        if (runtime != null) {
-            runtime.close();
-            runtime = null;
+        if (l != null) {
+            l.close();
         }
+    }
+
+    private RuntimeRegistry registry() {
+        ResourceAdapter ra = resourceAdapter;
+        return ra instanceof OAuth2MailResourceAdapter ? ((OAuth2MailResourceAdapter) ra).runtimes() : RuntimeRegistry.STANDALONE;
+    }
+
+    private RuntimeKey key() {
+        return RuntimeKey.of(configName, source(), poolSettings());
+    }
+
+    private SettingsSource source() {
+        return settingsSource != null ? settingsSource : SettingsSource.environment();
+    }
+
+    private ConnectorRuntime buildRuntime() throws ResourceException {
+        ConnectorRuntime rt;
+        try {
+            rt = new ConnectorRuntime(ConnectorSettings.load(configName, source(), poolSettings()));
+        } catch (ConfigurationException e) {
+            LOG.log(Level.SEVERE, e.getMessage());
+            ResourceException re = new ResourceException(e.getMessage(), "OAM001");
+            re.initCause(e);
+            throw re;
+        }
+        ConnectorSettings s = rt.settings();
+        LOG.info("OAM303 Connector resource '" + configName + "' ready: " + s.provider() + ", mailbox " + s.mailbox()
+                + ", SMTP " + s.smtpHost() + ":" + s.smtpPort() + " (" + s.smtpTls() + ")");
+        return rt;
     }
 
     private Map<Setting, String> poolSettings() {
@@ -468,8 +486,15 @@ public class OAuth2MailManagedConnectionFactory
     }
 
     @Override
-    public void setResourceAdapter(ResourceAdapter ra) {
-        this.resourceAdapter = ra;
+    public void setResourceAdapter(ResourceAdapter ra) throws ResourceException {
+        synchronized (this) {
+            this.resourceAdapter = ra;
+            RuntimeRegistry.Lease l = lease;
+            if (l != null && !l.revoked() && l.registry() != registry()) {
+                // used before the server associated it: the adapter must own (and stop) the runtime all the same
+                lease = registry().transfer(l, this::buildRuntime);
+            }
+        }
     }
 
     @Override

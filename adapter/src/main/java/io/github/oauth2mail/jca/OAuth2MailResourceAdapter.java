@@ -7,38 +7,36 @@ import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import java.io.Serializable;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import javax.transaction.xa.XAResource;
 
 /**
- * The resource adapter: outbound only. It owns the runtimes (token refreshers and their threads) of its connection
- * factories and closes them when the server stops the adapter, so an undeploy leaves no thread behind.
+ * The resource adapter: outbound only. It owns the runtimes of its connection factories (one per connector resource,
+ * shared by equal factories: {@link RuntimeRegistry}) and closes them all when the server stops the adapter, so an
+ * undeploy leaves no thread or MBean behind.
  */
 public class OAuth2MailResourceAdapter implements ResourceAdapter, Serializable {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(OAuth2MailResourceAdapter.class.getName());
 
-    private final transient Set<ConnectorRuntime> runtimes = ConcurrentHashMap.newKeySet();
+    private final transient RuntimeRegistry runtimes = new RuntimeRegistry();
 
     @Override
     public void start(BootstrapContext ctx) throws ResourceAdapterInternalException {
+        runtimes.restart();
         LOG.info("OAM300 OAuth2 mail connector started");
     }
 
     @Override
     public void stop() {
-        for (ConnectorRuntime r : runtimes) {
-            r.close();
-        }
-        runtimes.clear();
+        runtimes.closeAll();
         LOG.info("OAM301 OAuth2 mail connector stopped");
     }
 
-    void register(ConnectorRuntime runtime) {
-        runtimes.add(runtime);
+    /** The runtimes of the connector resources of this adapter. */
+    RuntimeRegistry runtimes() {
+        return runtimes;
     }
 
     @Override

@@ -65,6 +65,10 @@ final class PooledMailConnector implements MailConnector {
     }
 
     private SmtpLease take(String mailbox) throws MessagingException {
+        if (runtime.isClosed()) {
+            throw new MessagingException("OAM307 The Session of connector resource '" + runtime.settings().name()
+                    + "' belongs to a closed connection factory or a stopped resource adapter; look the Session up again");
+        }
         ConnectorSettings s = runtime.settings();
         Semaphore permits = runtime.leasePermits(mailbox);
         try {
@@ -78,12 +82,17 @@ final class PooledMailConnector implements MailConnector {
             Thread.currentThread().interrupt();
             throw new MessagingException("Interrupted while waiting for an SMTP connection for " + mailbox, e);
         }
+        PermitLease lease = null;
         try {
             SmtpLease handle = (SmtpLease) manager.allocateConnection(factory, new MailboxRequestInfo(mailbox));
-            return new PermitLease(handle, permits, runtime.metrics());
+            lease = new PermitLease(handle, permits, runtime.metrics());
+            return lease;
         } catch (ResourceException | RuntimeException e) {
-            permits.release();
             throw toMessaging(e, mailbox);
+        } finally {
+            if (lease == null) {
+                permits.release(); // on every failed exit, Errors included (issue #12 case 2)
+            }
         }
     }
 

@@ -39,7 +39,6 @@ final class SmtpManagedConnection implements ManagedConnection {
     /** Reconnect when the token has less than this left (capped at a quarter of its lifetime for short tokens). */
     private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(60);
 
-    private final OAuth2MailManagedConnectionFactory factory;
     private final ConnectorRuntime runtime;
     private final String mailbox;
     private final AtomicBoolean destroyed = new AtomicBoolean();
@@ -49,15 +48,13 @@ final class SmtpManagedConnection implements ManagedConnection {
     private Instant connectedAt;
     private PrintWriter logWriter;
 
-    private SmtpManagedConnection(OAuth2MailManagedConnectionFactory factory, ConnectorRuntime runtime, String mailbox) {
-        this.factory = factory;
+    private SmtpManagedConnection(ConnectorRuntime runtime, String mailbox) {
         this.runtime = runtime;
         this.mailbox = mailbox;
     }
 
-    static SmtpManagedConnection open(OAuth2MailManagedConnectionFactory factory, ConnectorRuntime runtime, String mailbox)
-            throws ResourceException {
-        SmtpManagedConnection mc = new SmtpManagedConnection(factory, runtime, mailbox);
+    static SmtpManagedConnection open(ConnectorRuntime runtime, String mailbox) throws ResourceException {
+        SmtpManagedConnection mc = new SmtpManagedConnection(runtime, mailbox);
         try {
             mc.connect();
         } catch (MessagingException e) {
@@ -68,8 +65,9 @@ final class SmtpManagedConnection implements ManagedConnection {
         return mc;
     }
 
-    OAuth2MailManagedConnectionFactory factory() {
-        return factory;
+    /** The runtime of the connector resource this connection belongs to (shared by equal factories). */
+    ConnectorRuntime runtime() {
+        return runtime;
     }
 
     String mailbox() {
@@ -92,8 +90,21 @@ final class SmtpManagedConnection implements ManagedConnection {
         return connection.noop();
     }
 
-    /** Sends through this connection; called by a handle. */
-    synchronized void send(SmtpConnectionHandle handle, Message message, Address[] recipients) throws MessagingException {
+    /**
+     * Sends through this connection; called by a handle. A broken connection is closed under this connection's
+     * monitor, and CONNECTION_ERROR_OCCURRED is fired after leaving it: the pool's listener may take its own locks and
+     * call {@link #destroy()} or {@link #validate()} from other threads without a lock-order deadlock.
+     */
+    void send(SmtpConnectionHandle handle, Message message, Address[] recipients) throws MessagingException {
+        MessagingException broken = sendLocked(message, recipients);
+        if (broken != null) {
+            fireError(handle, broken);
+            throw broken;
+        }
+    }
+
+    /** Returns the failure that broke (and closed) the connection; throws other failures; null when sent. */
+    private synchronized MessagingException sendLocked(Message message, Address[] recipients) throws MessagingException {
         if (destroyed.get()) {
             throw new MessagingException("SMTP connection for " + mailbox + " was destroyed");
         }
@@ -104,6 +115,7 @@ final class SmtpManagedConnection implements ManagedConnection {
         }
         try {
             connection.send(message, recipients);
+            return null;
         } catch (SmtpSendException e) {
             if (!e.connectionBroken()) {
                 throw e;
@@ -114,19 +126,18 @@ final class SmtpManagedConnection implements ManagedConnection {
                 try {
                     reconnect();
                     connection.send(message, recipients);
-                    return;
+                    return null;
                 } catch (MessagingException retry) {
-                    fail(handle, retry);
-                    throw retry;
+                    closeQuietly();
+                    return retry;
                 }
             }
-            fail(handle, e);
-            throw e;
+            closeQuietly();
+            return e;
         }
     }
 
-    private void fail(SmtpConnectionHandle handle, Exception cause) {
-        closeQuietly();
+    private void fireError(SmtpConnectionHandle handle, Exception cause) {
         ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_ERROR_OCCURRED, cause);
         event.setConnectionHandle(handle);
         for (ConnectionEventListener l : List.copyOf(listeners)) {

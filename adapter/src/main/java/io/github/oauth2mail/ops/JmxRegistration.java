@@ -11,8 +11,9 @@ import javax.management.ObjectName;
 
 /**
  * Registers a connector resource's MBean on the platform MBeanServer as
- * {@code io.github.oauth2mail:type=Connector,name=<ConfigName>}. When that name is taken (a second connection factory
- * with the same ConfigName, as some servers create for pool pings), the next free {@code ,instance=<n>} is used.
+ * {@code io.github.oauth2mail:type=Connector,name=<ConfigName>}, once per connector runtime (equal connection factories
+ * share one runtime and so one MBean). When that name is taken (a second resource with the same ConfigName but other
+ * settings), the next free {@code ,instance=<n>} is used.
  * Registration problems are logged and never stop the resource.
  */
 final class JmxRegistration {
@@ -40,7 +41,7 @@ final class JmxRegistration {
                     server.registerMBean(mbean, name);
                     if (i > 1) {
                         LOG.log(Level.INFO, "OAM411 MBean name for connector resource ''{0}'' was taken by another "
-                                + "connection factory with the same ConfigName; registered as {1}",
+                                + "resource with the same ConfigName and other settings; registered as {1}",
                                 new Object[] {configName, name});
                     } else {
                         LOG.log(Level.FINE, "OAM410 registered MBean {0}", name);

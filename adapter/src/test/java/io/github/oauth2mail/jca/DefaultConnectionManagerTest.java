@@ -1,6 +1,7 @@
 package io.github.oauth2mail.jca;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
@@ -83,6 +84,28 @@ class DefaultConnectionManagerTest {
         assertThat(b.mc.destroyed).isTrue();
     }
 
+    /** Issue #12 case 9: a connection created while close() runs is destroyed, not left in a closed pool. */
+    @Test
+    void allocate_closeRunsWhileConnectionIsCreated_connectionDestroyedAndAllocationFails() {
+        mcf.onCreate = cm::close;
+        assertThatThrownBy(() -> lease("alice")).isInstanceOf(jakarta.resource.spi.IllegalStateException.class);
+        assertThat(mcf.created).hasSize(1);
+        assertThat(mcf.created.get(0).destroyed).isTrue();
+    }
+
+    /** Issue #12 case 9: a connection whose getConnection throws is destroyed at once, not stranded in the pool. */
+    @Test
+    void allocate_getConnectionThrows_connectionDestroyedAndNextAllocationGetsANewOne() throws Exception {
+        mcf.failGetConnection = true;
+        assertThatThrownBy(() -> lease("alice")).isInstanceOf(ResourceException.class);
+        assertThat(mcf.created.get(0).destroyed).isTrue();
+
+        mcf.failGetConnection = false;
+        Handle h = lease("alice");
+        assertThat(h.mc).isNotSameAs(mcf.created.get(0));
+        assertThat(h.mc.destroyed).isFalse();
+    }
+
     private Handle lease(String mailbox) throws ResourceException {
         return (Handle) cm.allocateConnection(mcf, new MailboxRequestInfo(mailbox));
     }
@@ -101,11 +124,13 @@ class DefaultConnectionManagerTest {
 
     private static final class FakeConnection implements ManagedConnection {
         final String mailbox;
+        final boolean failGetConnection;
         final List<ConnectionEventListener> listeners = new ArrayList<>();
         boolean destroyed;
 
-        FakeConnection(String mailbox) {
+        FakeConnection(String mailbox, boolean failGetConnection) {
             this.mailbox = mailbox;
+            this.failGetConnection = failGetConnection;
         }
 
         void fire(int type) {
@@ -120,7 +145,10 @@ class DefaultConnectionManagerTest {
         }
 
         @Override
-        public Object getConnection(Subject subject, ConnectionRequestInfo cri) {
+        public Object getConnection(Subject subject, ConnectionRequestInfo cri) throws ResourceException {
+            if (failGetConnection) {
+                throw new ResourceException("simulated getConnection failure");
+            }
             return new Handle(this);
         }
 
@@ -175,6 +203,8 @@ class DefaultConnectionManagerTest {
     private static final class FakeFactory implements ManagedConnectionFactory {
         private static final long serialVersionUID = 1L;
         final transient List<FakeConnection> created = new ArrayList<>();
+        transient Runnable onCreate = () -> { };
+        transient boolean failGetConnection;
 
         @Override
         public Object createConnectionFactory(ConnectionManager cxManager) {
@@ -188,8 +218,9 @@ class DefaultConnectionManagerTest {
 
         @Override
         public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo cri) {
-            FakeConnection c = new FakeConnection(((MailboxRequestInfo) cri).mailbox());
+            FakeConnection c = new FakeConnection(((MailboxRequestInfo) cri).mailbox(), failGetConnection);
             created.add(c);
+            onCreate.run();
             return c;
         }
 

@@ -240,7 +240,10 @@ class ConnectorMetricsJmxTest {
     @Test
     void register_secondFactorySameName_getsInstanceNameAndBothUnregister() throws Exception {
         OAuth2MailManagedConnectionFactory first = factory("twin");
-        OAuth2MailManagedConnectionFactory second = factory("twin");
+        // equal factories share one runtime and MBean; other settings under one ConfigName get ,instance=2
+        Map<String, String> other = OpsTesting.settings("twin", issuer, SMTPS_PORT, "implicit");
+        other.put("oauth2mail.twin.max-connections-per-mailbox", "2");
+        OAuth2MailManagedConnectionFactory second = OpsTesting.factory("twin", other);
         first.createConnectionFactory();
         second.createConnectionFactory();
         Set<ObjectName> names = jmx.queryNames(new ObjectName("io.github.oauth2mail:type=Connector,name=twin,*"), null);
