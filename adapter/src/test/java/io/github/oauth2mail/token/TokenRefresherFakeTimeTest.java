@@ -228,7 +228,7 @@ class TokenRefresherFakeTimeTest {
                 throw new IllegalStateException(e);
             }
         });
-        time.advance(Duration.ofMillis(800));
+        time.advance(Duration.ofSeconds(1)); // Retry-After 800 ms, first back-off 0.5-1 s
 
         assertThat(source.issued()).containsExactly(caller.get(5, TimeUnit.SECONDS).value());
     }
