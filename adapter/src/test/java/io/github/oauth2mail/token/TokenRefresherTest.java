@@ -175,6 +175,7 @@ class TokenRefresherTest {
     void token_issuerSlowerThanReadTimeout_concurrentCallersShareOneAttempt() throws Exception {
         Map<String, String> keys = TokenFixtures.clientCredentials(issuer);
         keys.put(key("read-timeout-ms"), "400");
+        keys.put(key("connect-timeout-ms"), "200"); // a local issuer: the request may take 600 ms in all
         // the request may take connect-timeout-ms + read-timeout-ms in all (JdkHttpSender): answer well after that
         issuer.stubSlowToken(Duration.ofSeconds(12), 3600);
         TokenRefresher r = refresher(keys, TokenFixtures.fastTiming());
