@@ -4,9 +4,14 @@ import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 
-/** Reads settings through MicroProfile Config; loaded only when its API is present. */
+/**
+ * Reads settings through MicroProfile Config; loaded only when its API is present. Falls back to system properties
+ * and env vars only when MicroProfile Config is absent (no API classes, or no implementation registered); a present
+ * implementation that fails is an error naming its cause, not a silent fallback (which would make a broken config
+ * source look like "is required").
+ */
 final class MicroProfileSource {
 
     private static final Logger LOG = Logger.getLogger(MicroProfileSource.class.getName());
@@ -16,16 +21,32 @@ final class MicroProfileSource {
 
     static SettingsSource create() {
         return key -> {
-            Config config;
-            try {
-                config = ConfigProvider.getConfig();
-            } catch (RuntimeException | LinkageError e) {
-                LOG.log(Level.FINE, "MicroProfile Config unusable here ({0}); using system properties and env vars",
-                        e.getClass().getName());
+            Config config = config();
+            if (config == null) {
                 return SettingsSource.systemOrEnv(key);
             }
             Optional<String> v = config.getOptionalValue(key, String.class);
             return v.isPresent() ? v.filter(s -> !s.isBlank()) : SettingsSource.systemOrEnv(key);
         };
+    }
+
+    /** The application's Config, or null when MicroProfile Config is absent. */
+    private static Config config() {
+        ConfigProviderResolver resolver;
+        try {
+            resolver = ConfigProviderResolver.instance();
+        } catch (NoClassDefFoundError | IllegalStateException e) {
+            // IllegalStateException: the API found no ConfigProviderResolver implementation (ServiceLoader)
+            LOG.log(Level.FINE, "MicroProfile Config absent here ({0}); using system properties and env vars",
+                    e.getClass().getName());
+            return null;
+        }
+        try {
+            return resolver.getConfig();
+        } catch (RuntimeException | LinkageError e) {
+            throw new IllegalStateException("OAM118 MicroProfile Config (" + resolver.getClass().getName()
+                    + ") is present but failed to provide the configuration (" + e.getClass().getName()
+                    + "); fix the server's config sources (see the cause), the connector settings cannot be read", e);
+        }
     }
 }

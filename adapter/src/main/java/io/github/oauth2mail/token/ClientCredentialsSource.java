@@ -6,6 +6,7 @@ import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Secret;
+import javax.net.ssl.SSLContext;
 
 /** Generic OAuth2 {@code client_credentials} grant (client_secret_basic or client_secret_post). */
 final class ClientCredentialsSource implements TokenSource {
@@ -14,8 +15,8 @@ final class ClientCredentialsSource implements TokenSource {
     private final ClientAuthentication auth;
     private final Scope scope;
 
-    ClientCredentialsSource(ConnectorSettings settings, Secret secret, String credentialName) {
-        this.endpoint = new OAuth2Endpoint(settings, credentialName);
+    ClientCredentialsSource(ConnectorSettings settings, SSLContext tls, Secret secret, String credentialName) {
+        this.endpoint = new OAuth2Endpoint(settings, tls, credentialName);
         this.auth = OAuth2Endpoint.clientAuth(settings, secret);
         this.scope = settings.scopes().isEmpty() ? null : new Scope(settings.scopes().toArray(String[]::new));
     }

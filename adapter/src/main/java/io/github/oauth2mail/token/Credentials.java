@@ -48,8 +48,4 @@ final class Credentials {
         events.switched(mailbox, rejected.credential(), sources.get(active).credential(), e);
         return sources.get(active);
     }
-
-    List<TokenSource> all() {
-        return sources;
-    }
 }

@@ -5,11 +5,11 @@ import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IClientCredential;
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
-import io.github.oauth2mail.config.TlsSupport;
 import java.net.MalformedURLException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 
 /**
  * Microsoft Entra ID client credentials flow through one MSAL4J {@link ConfidentialClientApplication}, built once, for
@@ -22,7 +22,8 @@ final class EntraClientSource implements TokenSource {
     private final SourceContext ctx;
     private final Duration timeout;
 
-    EntraClientSource(ConnectorSettings settings, IClientCredential credential, String credentialName) {
+    EntraClientSource(ConnectorSettings settings, SSLContext tls, IClientCredential credential,
+                      String credentialName) {
         String authority = settings.tenantAuthority();
         this.ctx = new SourceContext(settings, authority, credentialName);
         this.scopes = new LinkedHashSet<>(settings.scopes());
@@ -33,8 +34,8 @@ final class EntraClientSource implements TokenSource {
                     .logPii(false)
                     .connectTimeoutForDefaultHttpClient(MsalCalls.millis(settings.connectTimeout()))
                     .readTimeoutForDefaultHttpClient(MsalCalls.millis(settings.readTimeout()))
-                    .sslSocketFactory(TlsSupport.socketFactory(settings))
-                    .executorService(CallerRunsExecutor.INSTANCE);
+                    .sslSocketFactory(tls.getSocketFactory())
+                    .executorService(MsalCalls.executor());
             b.disableInternalRetries(); // the refresher owns retries and back-off
             if (!MsalCalls.isMicrosoftAuthority(authority)) {
                 // a non-Microsoft host (local test issuer, proxy): no instance discovery against login.microsoftonline.com

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
 
 /**
  * RFC 7523 {@code jwt-bearer} grant: a JWT signed with the key at {@code signing-key-path} ({@code iss} =
@@ -38,8 +39,8 @@ final class JwtBearerSource implements TokenSource {
     private final String audience;
     private final String scope;
 
-    JwtBearerSource(ConnectorSettings settings) {
-        this.endpoint = new OAuth2Endpoint(settings, "signing-key");
+    JwtBearerSource(ConnectorSettings settings, SSLContext tls) {
+        this.endpoint = new OAuth2Endpoint(settings, tls, "signing-key");
         this.auth = OAuth2Endpoint.clientAuth(settings, settings.clientSecret().orElse(null));
         PrivateKey key = ClientCertificate.PemKeys.fromFile(settings.signingKeyPath().orElseThrow());
         try {

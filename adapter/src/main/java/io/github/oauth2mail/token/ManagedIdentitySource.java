@@ -4,8 +4,8 @@ import com.microsoft.aad.msal4j.ManagedIdentityApplication;
 import com.microsoft.aad.msal4j.ManagedIdentityId;
 import com.microsoft.aad.msal4j.ManagedIdentityParameters;
 import io.github.oauth2mail.config.ConnectorSettings;
-import io.github.oauth2mail.config.TlsSupport;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /**
  * An Azure managed identity (system-assigned, or user-assigned by client id) through MSAL4J's
@@ -18,7 +18,7 @@ final class ManagedIdentitySource implements TokenSource {
     private final SourceContext ctx;
     private final Duration timeout;
 
-    ManagedIdentitySource(ConnectorSettings settings) {
+    ManagedIdentitySource(ConnectorSettings settings, SSLContext tls) {
         String id = settings.managedIdentity().orElse("system");
         ManagedIdentityId miId = "system".equalsIgnoreCase(id) ? ManagedIdentityId.systemAssigned()
                 : ManagedIdentityId.userAssignedClientId(id);
@@ -30,8 +30,8 @@ final class ManagedIdentitySource implements TokenSource {
                 .logPii(false)
                 .connectTimeoutForDefaultHttpClient(MsalCalls.millis(settings.connectTimeout()))
                 .readTimeoutForDefaultHttpClient(MsalCalls.millis(settings.readTimeout()))
-                .sslSocketFactory(TlsSupport.socketFactory(settings))
-                .executorService(CallerRunsExecutor.INSTANCE);
+                .sslSocketFactory(tls.getSocketFactory())
+                .executorService(MsalCalls.executor());
         b.disableInternalRetries();
         this.app = b.build();
     }

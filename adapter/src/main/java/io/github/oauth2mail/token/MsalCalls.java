@@ -12,11 +12,23 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Waits for an MSAL4J call with a bound and maps its result or failure. */
+/**
+ * Runs MSAL4J calls on a small executor of their own and waits for each at most {@link #callTimeout}: MSAL4J's HTTP
+ * connect and read timeouts bound each read, not a slowly trickling answer, so without this bound the identity
+ * provider would decide how long a fetch takes. Maps the result or failure.
+ */
 final class MsalCalls {
+
+    /** MSAL4J calls of one application that may run at once, including ones given up after {@link #callTimeout}. */
+    static final int THREADS = 2;
 
     /** Hosts of the Microsoft clouds, for which MSAL4J's instance discovery and authority validation stay on. */
     private static final Set<String> MICROSOFT_HOSTS = Set.of("login.microsoftonline.com", "login.microsoft.com",
@@ -32,9 +44,29 @@ final class MsalCalls {
         return host != null && MICROSOFT_HOSTS.contains(host.toLowerCase(java.util.Locale.ROOT));
     }
 
-    /** Longest wait for one MSAL4J call: connect + read timeout and a little slack. */
+    /**
+     * Longest wait for one MSAL4J call: it makes at most two requests (instance metadata, then the token), each
+     * allowed connect + read timeout.
+     */
     static Duration callTimeout(ConnectorSettings s) {
-        return s.connectTimeout().plus(s.readTimeout()).plusSeconds(5);
+        return s.connectTimeout().plus(s.readTimeout()).multipliedBy(2);
+    }
+
+    /**
+     * The executor of one MSAL4J application ({@code executorService(...)}): at most {@link #THREADS} daemon threads
+     * that end 1 s after their last call, so nothing lingers after the resource stops. A call given up after
+     * {@link #callTimeout} keeps its thread until MSAL4J's own timeouts end it; when all threads are taken by such
+     * calls, a new call is refused at once ({@link #map}: no answer in time) instead of piling up threads.
+     */
+    static ExecutorService executor() {
+        AtomicInteger n = new AtomicInteger();
+        ClassLoader msal = MsalCalls.class.getClassLoader();
+        return new ThreadPoolExecutor(0, THREADS, 1, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "oauth2mail-msal-" + n.incrementAndGet());
+            t.setDaemon(true);
+            t.setContextClassLoader(msal); // not the deploying or sending application's
+            return t;
+        });
     }
 
     static int millis(Duration d) {
@@ -63,6 +95,10 @@ final class MsalCalls {
 
     static TokenException map(SourceContext ctx, Throwable t) {
         Throwable e = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (e instanceof RejectedExecutionException) {
+            // every thread still waits for an earlier call that was given up after callTimeout
+            return TokenErrors.fromIo(ctx, new TimeoutException("earlier calls still wait for an answer"));
+        }
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof FederatedAssertion.AssertionUnreadable) {
                 return ((FederatedAssertion.AssertionUnreadable) c).toTokenException(ctx);

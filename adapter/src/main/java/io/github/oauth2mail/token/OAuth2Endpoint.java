@@ -14,11 +14,10 @@ import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Secret;
-import io.github.oauth2mail.config.TlsSupport;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
-import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.SSLContext;
 import net.minidev.json.JSONObject;
 
 /**
@@ -28,19 +27,15 @@ import net.minidev.json.JSONObject;
 final class OAuth2Endpoint {
 
     private final URI uri;
-    private final int connectTimeoutMs;
-    private final int readTimeoutMs;
-    private final SSLSocketFactory sslSocketFactory;
     private final SourceContext ctx;
     private final JdkHttpSender sender;
 
-    OAuth2Endpoint(ConnectorSettings settings, String credential) {
+    /** @param tls the resource's TLS context (its trust store, loaded once per resource) */
+    OAuth2Endpoint(ConnectorSettings settings, SSLContext tls, String credential) {
         this.uri = settings.tokenEndpoint().orElseThrow();
-        this.connectTimeoutMs = MsalCalls.millis(settings.connectTimeout());
-        this.readTimeoutMs = MsalCalls.millis(settings.readTimeout());
-        this.sslSocketFactory = TlsSupport.socketFactory(settings);
         this.ctx = new SourceContext(settings, uri.toString(), credential);
-        this.sender = new JdkHttpSender(TlsSupport.sslContext(settings), connectTimeoutMs, readTimeoutMs);
+        this.sender = new JdkHttpSender(tls, MsalCalls.millis(settings.connectTimeout()),
+                MsalCalls.millis(settings.readTimeout()));
     }
 
     URI uri() {
@@ -62,12 +57,12 @@ final class OAuth2Endpoint {
                 : new ClientSecretBasic(id, s);
     }
 
-    /** Sends the request and returns the checked success answer. */
+    /**
+     * Sends the request through {@link JdkHttpSender} (its TLS context and timeouts; Nimbus's own connection settings
+     * are not used) and returns the checked success answer.
+     */
     AccessTokenResponse send(TokenRequest request) throws TokenException {
         HTTPRequest http = request.toHTTPRequest();
-        http.setConnectTimeout(connectTimeoutMs);
-        http.setReadTimeout(readTimeoutMs);
-        http.setSSLSocketFactory(sslSocketFactory);
         HTTPResponse response;
         try {
             response = http.send(sender);

@@ -10,6 +10,7 @@ import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import io.github.oauth2mail.config.ConnectorSettings;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
 
 /**
  * Generic OAuth2 {@code refresh_token} grant. A rotated refresh token returned by the server replaces the old one in
@@ -27,8 +28,8 @@ final class RefreshTokenSource implements TokenSource {
     private final Object lock = new Object();
     private RefreshToken refreshToken; // guarded by lock; never logged (its toString is the value)
 
-    RefreshTokenSource(ConnectorSettings settings) {
-        this.endpoint = new OAuth2Endpoint(settings, "refresh-token");
+    RefreshTokenSource(ConnectorSettings settings, SSLContext tls) {
+        this.endpoint = new OAuth2Endpoint(settings, tls, "refresh-token");
         this.auth = OAuth2Endpoint.clientAuth(settings, settings.clientSecret().orElse(null));
         this.clientId = new ClientID(settings.clientId());
         this.scope = settings.scopes().isEmpty() ? null : new Scope(settings.scopes().toArray(String[]::new));

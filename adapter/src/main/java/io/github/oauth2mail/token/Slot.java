@@ -2,7 +2,6 @@ package io.github.oauth2mail.token;
 
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * The cached token of one cache key (the resource, or one mailbox for per-mailbox sources) and the state of its
@@ -21,7 +20,7 @@ final class Slot {
     /** When {@link #pending} is a scheduled retry: when it starts. */
     Instant pendingStartsAt;
     /** The scheduled refresh-ahead or retry. */
-    ScheduledFuture<?> timer;
+    TokenTimer.Task timer;
     /** No request before this (permanent back-off). */
     Instant blockedUntil = Instant.EPOCH;
     /** Consecutive failures. */
@@ -37,7 +36,7 @@ final class Slot {
 
     void cancelTimer() {
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
             timer = null;
         }
     }

@@ -2,6 +2,8 @@ package io.github.oauth2mail.token;
 
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.config.TlsSupport;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,13 +12,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLContext;
 
 /**
  * The token cache and refresher of one connector resource.
@@ -40,7 +41,10 @@ import java.util.concurrent.atomic.LongAdder;
  * secondary one is used from then on (until the resource restarts); the switch is logged (OAM105) and shown in
  * {@link #status()}.</li>
  * </ul>
- * Owns daemon threads; {@link #close()} stops them.
+ * Fetches run on their own threads ({@link RefresherThreads#fetches}); the refresh-ahead and retry timers
+ * ({@link TokenTimer}) only hand fetches to them, so a caller's fetch never waits behind a timer or a slow refresh of
+ * another cache entry. Time comes from a {@link Clock} and timers from a {@link TokenTimer}: tests run all of the above
+ * in fake time. Owns daemon threads; {@link #close()} stops them.
  */
 public final class TokenRefresher implements TokenProvider, AutoCloseable {
 
@@ -48,27 +52,41 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
     private final Credentials credentials;
     private final RefreshTiming timing;
     private final TokenEvents events;
-    private final ScheduledThreadPoolExecutor scheduler;
+    private final Clock clock;
+    private final TokenTimer timer;
+    private final ExecutorService fetches;
     private final ConcurrentMap<String, Slot> slots = new ConcurrentHashMap<>();
     private final LongAdder callersWaited = new LongAdder();
     private volatile boolean closed;
 
     TokenRefresher(ConnectorSettings settings, List<TokenSource> sources, RefreshTiming timing) {
+        this(settings, sources, timing, Clock.systemUTC(), TokenTimer.daemon(settings.name()),
+                RefresherThreads.fetches(settings.name()));
+    }
+
+    /** With the given clock, timer and fetch executor (tests: fake time); {@link #close()} closes both. */
+    TokenRefresher(ConnectorSettings settings, List<TokenSource> sources, RefreshTiming timing, Clock clock,
+                   TokenTimer timer, ExecutorService fetches) {
         this.settings = settings;
         this.credentials = new Credentials(sources);
         this.timing = timing;
         this.events = new TokenEvents(settings, credentials.perMailbox());
-        this.scheduler = new ScheduledThreadPoolExecutor(2, daemonThreads(settings.name()));
-        this.scheduler.setRemoveOnCancelPolicy(true);
-        this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.clock = clock;
+        this.timer = timer;
+        this.fetches = fetches;
     }
 
     /**
      * The refresher of a connector resource: builds its token sources (MSAL4J applications, Nimbus requests) once.
-     * Makes no network call; the first {@link #token} does.
+     * Makes no network call; the first {@link #token} does. Loads the trust store once.
      */
     public static TokenRefresher create(ConnectorSettings settings) {
-        return new TokenRefresher(settings, TokenSources.create(settings), RefreshTiming.DEFAULT);
+        return create(settings, TlsSupport.sslContext(settings));
+    }
+
+    /** The same, with the resource's TLS context (built once by the caller from the trust store). */
+    public static TokenRefresher create(ConnectorSettings settings, SSLContext tls) {
+        return new TokenRefresher(settings, TokenSources.create(settings, tls), RefreshTiming.DEFAULT);
     }
 
     @Override
@@ -78,7 +96,7 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
         }
         Slot slot = slot(mailbox);
         AccessToken t = slot.current;
-        if (servable(slot, t, Instant.now())) {
+        if (servable(slot, t, clock.instant())) {
             return t;
         }
         callersWaited.increment();
@@ -97,7 +115,7 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
                 events.staleReport(rejected);
                 return;
             }
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             if (now.isBefore(slot.lastInvalidation.plus(timing.invalidateInterval()))) {
                 events.rejectedAgainTooSoon(timing.invalidateInterval());
                 return;
@@ -161,7 +179,8 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        scheduler.shutdownNow();
+        timer.close();
+        fetches.shutdownNow();
         for (Slot s : slots.values()) {
             synchronized (s) {
                 s.cancelTimer();
@@ -187,7 +206,7 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
 
     private CompletableFuture<AccessToken> join(Slot slot) throws TokenException {
         synchronized (slot) {
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             if (servable(slot, slot.current, now)) {
                 return CompletableFuture.completedFuture(slot.current);
             }
@@ -213,7 +232,7 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
         slot.cancelTimer();
         boolean skipCache = slot.current != null;
         try {
-            scheduler.execute(() -> run(slot, f, skipCache));
+            fetches.execute(() -> run(slot, f, skipCache));
         } catch (RejectedExecutionException e) {
             slot.pending = null;
             f.completeExceptionally(closedError());
@@ -221,17 +240,30 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
         return f;
     }
 
+    /** Timer task: starts the background refresh at half-life unless a fetch is already under way. */
     private void refreshAhead(Slot slot) {
-        CompletableFuture<AccessToken> f;
         synchronized (slot) {
             slot.timer = null;
-            if (closed || slot.pending != null) {
-                return;
+            if (!closed && slot.pending == null) {
+                startFetch(slot);
             }
-            f = new CompletableFuture<>();
-            slot.pending = f;
         }
-        run(slot, f, true);
+    }
+
+    /** Timer task: starts the scheduled retry {@code retry} (already joined by waiting callers). */
+    private void retry(Slot slot, CompletableFuture<AccessToken> retry) {
+        synchronized (slot) {
+            slot.timer = null;
+            if (slot.pending != retry) {
+                return; // replaced (invalidation) or closed
+            }
+            try {
+                fetches.execute(() -> run(slot, retry, true));
+            } catch (RejectedExecutionException e) {
+                slot.pending = null;
+                retry.completeExceptionally(closedError());
+            }
+        }
     }
 
     /** One fetch (on a refresher thread); with a secondary credential, one more when the primary is rejected. */
@@ -286,9 +318,9 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
             slot.pending = null;
             slot.cancelTimer();
             if (e.isPermanent()) {
-                slot.blockedUntil = Instant.now().plus(timing.permanentBackoff());
+                slot.blockedUntil = clock.instant().plus(timing.permanentBackoff());
             } else if (!closed) {
-                Instant now = Instant.now();
+                Instant now = clock.instant();
                 AccessToken held = slot.current;
                 boolean valid = servable(slot, held, now);
                 retryIn = timing.backoff(slot.failures, e.retryAfter(), !valid);
@@ -302,8 +334,8 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
                 }
                 CompletableFuture<AccessToken> retry = new CompletableFuture<>();
                 slot.pending = retry;
-                slot.pendingStartsAt = Instant.now().plus(retryIn);
-                schedule(slot, () -> run(slot, retry, true), retryIn);
+                slot.pendingStartsAt = clock.instant().plus(retryIn);
+                schedule(slot, () -> retry(slot, retry), retryIn);
             }
         }
         events.failed(slot.mailbox, source.credential(), e, failures, retryIn, timing.permanentBackoff());
@@ -314,7 +346,7 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
         Duration wait = settings.tokenWait();
         try {
             AccessToken t = f.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            if (t.expiresAt().isAfter(Instant.now())) {
+            if (t.expiresAt().isAfter(clock.instant())) {
                 return t;
             }
             throw new TokenException(TokenException.Kind.TRANSIENT, "OAM115 Connector resource '" + settings.name()
@@ -347,9 +379,9 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
     }
 
     /** The current token when it is not expired and not rejected, for callers whose fetch failed. */
-    private static AccessToken stillValid(Slot slot) {
+    private AccessToken stillValid(Slot slot) {
         AccessToken t = slot.current;
-        return t != null && !slot.invalidated && t.expiresAt().isAfter(Instant.now()) ? t : null;
+        return t != null && !slot.invalidated && t.expiresAt().isAfter(clock.instant()) ? t : null;
     }
 
     // ---- helpers ----
@@ -371,7 +403,7 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
             return;
         }
         try {
-            slot.timer = scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+            slot.timer = timer.schedule(task, delay);
         } catch (RejectedExecutionException e) {
             slot.timer = null; // closing
         }
@@ -388,14 +420,5 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
     private TokenException closedError() {
         return new TokenException(TokenException.Kind.PERMANENT, "OAM116 Connector resource '" + settings.name()
                 + "' is stopped; no access tokens are fetched", "closed", null, null);
-    }
-
-    private static ThreadFactory daemonThreads(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "oauth2mail-token-" + name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -4,8 +4,10 @@ import com.microsoft.aad.msal4j.ClientCredentialFactory;
 import com.microsoft.aad.msal4j.IClientCredential;
 import io.github.oauth2mail.config.ClientCertificate;
 import io.github.oauth2mail.config.ConnectorSettings;
+import io.github.oauth2mail.config.TlsSupport;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 
 /**
  * Builds the token sources of a connector resource from its settings: the primary source first, then the secondary
@@ -16,45 +18,50 @@ public final class TokenSources {
     private TokenSources() {
     }
 
-    /** The primary source, then the secondary one if configured. Makes no network call. */
+    /** The primary source, then the secondary one if configured. Makes no network call; loads the trust store. */
     public static List<TokenSource> create(ConnectorSettings s) {
+        return create(s, TlsSupport.sslContext(s));
+    }
+
+    /** The same with the resource's TLS context, which every source shares (the trust store is loaded once). */
+    public static List<TokenSource> create(ConnectorSettings s, SSLContext tls) {
         List<TokenSource> sources = new ArrayList<>(2);
         if (s.provider() == ConnectorSettings.Provider.ENTRA) {
             switch (s.credential()) {
                 case CLIENT_SECRET:
-                    sources.add(new EntraClientSource(s,
+                    sources.add(new EntraClientSource(s, tls,
                             ClientCredentialFactory.createFromSecret(s.clientSecret().orElseThrow().reveal()), "client-secret"));
                     break;
                 case CERTIFICATE:
-                    sources.add(new EntraClientSource(s, certificate(s.certificate().orElseThrow()), "certificate"));
+                    sources.add(new EntraClientSource(s, tls, certificate(s.certificate().orElseThrow()), "certificate"));
                     break;
                 case FEDERATED_TOKEN_FILE:
-                    sources.add(new EntraClientSource(s, ClientCredentialFactory.createFromCallback(
+                    sources.add(new EntraClientSource(s, tls, ClientCredentialFactory.createFromCallback(
                             new FederatedAssertion(s.federatedTokenFile().orElseThrow())), "federated-token-file"));
                     break;
                 case MANAGED_IDENTITY:
-                    sources.add(new ManagedIdentitySource(s));
+                    sources.add(new ManagedIdentitySource(s, tls));
                     break;
                 default:
                     throw new IllegalStateException("unknown credential " + s.credential());
             }
-            s.secondaryClientSecret().ifPresent(secret -> sources.add(new EntraClientSource(s,
+            s.secondaryClientSecret().ifPresent(secret -> sources.add(new EntraClientSource(s, tls,
                     ClientCredentialFactory.createFromSecret(secret.reveal()), "secondary.client-secret")));
-            s.secondaryCertificate().ifPresent(c -> sources.add(new EntraClientSource(s, certificate(c),
+            s.secondaryCertificate().ifPresent(c -> sources.add(new EntraClientSource(s, tls, certificate(c),
                     "secondary.certificate")));
             return List.copyOf(sources);
         }
         switch (s.grant()) {
             case CLIENT_CREDENTIALS:
-                sources.add(new ClientCredentialsSource(s, s.clientSecret().orElseThrow(), "client-secret"));
+                sources.add(new ClientCredentialsSource(s, tls, s.clientSecret().orElseThrow(), "client-secret"));
                 s.secondaryClientSecret().ifPresent(secret ->
-                        sources.add(new ClientCredentialsSource(s, secret, "secondary.client-secret")));
+                        sources.add(new ClientCredentialsSource(s, tls, secret, "secondary.client-secret")));
                 break;
             case REFRESH_TOKEN:
-                sources.add(new RefreshTokenSource(s));
+                sources.add(new RefreshTokenSource(s, tls));
                 break;
             case JWT_BEARER:
-                sources.add(new JwtBearerSource(s));
+                sources.add(new JwtBearerSource(s, tls));
                 break;
             default:
                 throw new IllegalStateException("unknown grant " + s.grant());

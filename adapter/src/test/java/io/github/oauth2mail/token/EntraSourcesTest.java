@@ -49,6 +49,25 @@ class EntraSourcesTest {
     }
 
     @Test
+    void fetch_answerTricklesInLongerThanTheCallBound_failsAsNoAnswerInTimeWithoutWaitingForIt() {
+        Map<String, String> keys = TokenFixtures.entraSecret(issuer);
+        keys.put(TokenFixtures.key("connect-timeout-ms"), "500");
+        keys.put(TokenFixtures.key("read-timeout-ms"), "1000"); // the MSAL4J call is bounded at 2 x 1.5 s
+        // every chunk comes within the read timeout, so MSAL4J's own timeouts never fire; the answer ends after 15 s
+        issuer.stub(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"token_type\":\"Bearer\",\"expires_in\":3600,\"access_token\":\"at-trickled-"
+                        + "0123456789abcdef0123456789abcdef\"}")
+                .withChunkedDribbleDelay(30, 15000));
+        TokenSource s = source(keys);
+
+        assertThatThrownBy(() -> s.fetch(null, false)).isInstanceOfSatisfying(TokenException.class, e -> {
+            assertThat(e.kind()).isEqualTo(TokenException.Kind.TRANSIENT);
+            assertThat(e.getMessage()).contains("OAM110", "no answer in time");
+        });
+    }
+
+    @Test
     void fetch_clientSecret_postsSecretToTenantTokenPath() throws Exception {
         issuer.stubToken(3600);
 
