@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -36,8 +37,9 @@ final class ConnectorRuntime implements AutoCloseable {
 
     ConnectorRuntime(ConnectorSettings settings) {
         this.settings = settings;
-        this.tls = TlsSupport.socketFactory(settings);
-        this.tokens = TokenRefresher.create(settings);
+        SSLContext context = TlsSupport.sslContext(settings); // the trust store is read once, for mail and tokens
+        this.tls = context.getSocketFactory();
+        this.tokens = TokenRefresher.create(settings, context);
         ConnectorMetrics m = null;
         try {
             m = ConnectorMetrics.start(settings, tls, tokens);
