@@ -18,26 +18,20 @@ import java.util.stream.Collectors;
  */
 public final class ConnectorSettings {
 
-    /** A value an admin writes as text; {@link #configValue()} is its spelling in the configuration. */
+    /**
+     * A value an admin writes as text; the enum's constants are the only allowed values (matched ignoring case).
+     * {@link #configValue()} is the spelling in the configuration: the constant's name in lower case unless overridden.
+     */
     interface Choice {
-        String configValue();
+        String name();
+
+        default String configValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** Which identity provider client is used. */
-    public enum Provider implements Choice {
-        ENTRA("entra"), OAUTH2("oauth2");
-
-        private final String configValue;
-
-        Provider(String configValue) {
-            this.configValue = configValue;
-        }
-
-        @Override
-        public String configValue() {
-            return configValue;
-        }
-    }
+    public enum Provider implements Choice { ENTRA, OAUTH2 }
 
     /** The Entra credential (exactly one is configured). */
     public enum Credential {
@@ -58,35 +52,16 @@ public final class ConnectorSettings {
 
     /** Generic OAuth2 grants. */
     public enum Grant implements Choice {
-        CLIENT_CREDENTIALS("client_credentials"), REFRESH_TOKEN("refresh_token"), JWT_BEARER("jwt-bearer");
-
-        private final String configValue;
-
-        Grant(String configValue) {
-            this.configValue = configValue;
-        }
+        CLIENT_CREDENTIALS, REFRESH_TOKEN, JWT_BEARER;
 
         @Override
         public String configValue() {
-            return configValue;
+            return this == JWT_BEARER ? "jwt-bearer" : Choice.super.configValue();
         }
     }
 
     /** How the generic source sends the client secret to the token endpoint. */
-    public enum ClientAuth implements Choice {
-        CLIENT_SECRET_BASIC("client_secret_basic"), CLIENT_SECRET_POST("client_secret_post");
-
-        private final String configValue;
-
-        ClientAuth(String configValue) {
-            this.configValue = configValue;
-        }
-
-        @Override
-        public String configValue() {
-            return configValue;
-        }
-    }
+    public enum ClientAuth implements Choice { CLIENT_SECRET_BASIC, CLIENT_SECRET_POST }
 
     /** The SASL mechanism that carries the token; its name is the one in EHLO's AUTH line. */
     public enum Sasl implements Choice {
@@ -99,14 +74,7 @@ public final class ConnectorSettings {
     }
 
     /** How TLS is used on a mail connection. */
-    public enum Tls implements Choice {
-        STARTTLS, IMPLICIT;
-
-        @Override
-        public String configValue() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
+    public enum Tls implements Choice { STARTTLS, IMPLICIT }
 
     public static final String DEFAULT_ENTRA_SCOPE = "https://outlook.office365.com/.default";
 
