@@ -4,8 +4,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,41 +13,121 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The validated settings of one connector resource ({@code oauth2mail.<name>.*}). Immutable; built once by
- * {@link #load}, which reports every problem at once. {@link #toString()} shows no secret.
+ * The validated settings of one connector resource ({@code oauth2mail.<name>.*}): one typed, immutable value, parsed
+ * and checked once by {@link #load}, which reports every problem at once. {@link #toString()} shows no secret.
  */
 public final class ConnectorSettings {
 
+    /**
+     * A value an admin writes as text; the enum's constants are the only allowed values (matched ignoring case).
+     * {@link #configValue()} is the spelling in the configuration: the constant's name in lower case unless overridden.
+     */
+    interface Choice {
+        String name();
+
+        default String configValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** Which identity provider client is used. */
-    public enum Provider { ENTRA, OAUTH2 }
+    public enum Provider implements Choice { ENTRA, OAUTH2 }
 
     /** The Entra credential (exactly one is configured). */
-    public enum Credential { CLIENT_SECRET, CERTIFICATE, MANAGED_IDENTITY, FEDERATED_TOKEN_FILE }
+    public enum Credential {
+        CLIENT_SECRET(Setting.CLIENT_SECRET), CERTIFICATE(Setting.CERTIFICATE_PATH),
+        MANAGED_IDENTITY(Setting.MANAGED_IDENTITY), FEDERATED_TOKEN_FILE(Setting.FEDERATED_TOKEN_FILE);
+
+        private final Setting setting;
+
+        Credential(Setting setting) {
+            this.setting = setting;
+        }
+
+        /** The key that configures this credential. */
+        Setting setting() {
+            return setting;
+        }
+    }
 
     /** Generic OAuth2 grants. */
-    public enum Grant { CLIENT_CREDENTIALS, REFRESH_TOKEN, JWT_BEARER }
+    public enum Grant implements Choice {
+        CLIENT_CREDENTIALS, REFRESH_TOKEN, JWT_BEARER;
+
+        @Override
+        public String configValue() {
+            return this == JWT_BEARER ? "jwt-bearer" : Choice.super.configValue();
+        }
+    }
+
+    /** How the generic source sends the client secret to the token endpoint. */
+    public enum ClientAuth implements Choice { CLIENT_SECRET_BASIC, CLIENT_SECRET_POST }
+
+    /** The SASL mechanism that carries the token; its name is the one in EHLO's AUTH line. */
+    public enum Sasl implements Choice {
+        XOAUTH2, OAUTHBEARER;
+
+        @Override
+        public String configValue() {
+            return name();
+        }
+    }
 
     /** How TLS is used on a mail connection. */
-    public enum Tls { STARTTLS, IMPLICIT }
+    public enum Tls implements Choice { STARTTLS, IMPLICIT }
 
     public static final String DEFAULT_ENTRA_SCOPE = "https://outlook.office365.com/.default";
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
-    private static final Pattern MAILBOX = Pattern.compile("[^\\s@<>()\\[\\],;:\"\\\\]+@[^\\s@<>()\\[\\],;:\"\\\\]+");
 
     private final String name;
     private final Map<Setting, String> values;
     private final Map<Setting, Secret> secrets;
+    private final Provider provider;
+    private final Credential credential;
+    private final Grant grant;
+    private final ClientAuth clientAuth;
+    private final Sasl sasl;
+    private final List<String> scopes;
+    private final MailboxRule mailboxes;
+    private final Endpoint smtp;
+    private final Endpoint imap;
+    private final Endpoint pop3;
+    private final int maxConnectionsPerMailbox;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final Duration tokenWait;
+    private final Duration poolWait;
+    private final boolean mailDebug;
+    private final URI tokenEndpoint;
+    private final Map<Setting, Path> paths;
     private final ClientCertificate certificate;
     private final ClientCertificate secondaryCertificate;
 
-    private ConnectorSettings(String name, Map<Setting, String> values, Map<Setting, Secret> secrets,
-                              ClientCertificate certificate, ClientCertificate secondaryCertificate) {
+    private ConnectorSettings(String name, Map<Setting, String> values, Map<Setting, Secret> secrets, Validator v) {
         this.name = name;
-        this.values = values;
-        this.secrets = secrets;
-        this.certificate = certificate;
-        this.secondaryCertificate = secondaryCertificate;
+        this.values = Map.copyOf(values);
+        this.secrets = Map.copyOf(secrets);
+        this.provider = v.provider;
+        this.credential = v.credential;
+        this.grant = v.grant;
+        this.clientAuth = v.clientAuth;
+        this.sasl = v.sasl;
+        this.scopes = v.scopes;
+        this.mailboxes = v.mailboxes;
+        this.smtp = v.smtp;
+        this.imap = v.imap;
+        this.pop3 = v.pop3;
+        this.maxConnectionsPerMailbox = v.maxConnectionsPerMailbox;
+        this.connectTimeout = v.connectTimeout;
+        this.readTimeout = v.readTimeout;
+        this.tokenWait = v.tokenWait;
+        this.poolWait = v.poolWait;
+        this.mailDebug = v.mailDebug;
+        this.tokenEndpoint = v.tokenEndpoint;
+        this.paths = Map.copyOf(v.paths);
+        this.certificate = v.certificate;
+        this.secondaryCertificate = v.secondaryCertificate;
     }
 
     /**
@@ -66,8 +144,8 @@ public final class ConnectorSettings {
                     + Setting.PREFIX + "<ConfigName>.*)");
             throw new ConfigurationException(String.valueOf(name), problems);
         }
-        Map<Setting, String> values = new EnumMap<>(Setting.class);
-        Map<Setting, Secret> secrets = new EnumMap<>(Setting.class);
+        Map<Setting, String> values = new java.util.EnumMap<>(Setting.class);
+        Map<Setting, Secret> secrets = new java.util.EnumMap<>(Setting.class);
         for (Setting s : Setting.values()) {
             Optional<String> v = source.get(s.fullKey(name)).map(String::trim);
             if (s.isSecret()) {
@@ -91,7 +169,7 @@ public final class ConnectorSettings {
         if (!problems.isEmpty()) {
             throw new ConfigurationException(name, problems);
         }
-        return new ConnectorSettings(name, values, secrets, check.certificate, check.secondaryCertificate);
+        return new ConnectorSettings(name, values, secrets, check);
     }
 
     // ---- accessors ----
@@ -106,7 +184,7 @@ public final class ConnectorSettings {
     }
 
     public Provider provider() {
-        return Provider.valueOf(values.get(Setting.PROVIDER).toUpperCase(Locale.ROOT));
+        return provider;
     }
 
     public String tenantId() {
@@ -119,19 +197,7 @@ public final class ConnectorSettings {
 
     /** The configured Entra credential; null for the generic provider. */
     public Credential credential() {
-        if (provider() != Provider.ENTRA) {
-            return null;
-        }
-        if (secrets.containsKey(Setting.CLIENT_SECRET)) {
-            return Credential.CLIENT_SECRET;
-        }
-        if (values.containsKey(Setting.CERTIFICATE_PATH)) {
-            return Credential.CERTIFICATE;
-        }
-        if (values.containsKey(Setting.MANAGED_IDENTITY)) {
-            return Credential.MANAGED_IDENTITY;
-        }
-        return Credential.FEDERATED_TOKEN_FILE;
+        return credential;
     }
 
     public Optional<Secret> clientSecret() {
@@ -148,7 +214,7 @@ public final class ConnectorSettings {
     }
 
     public Optional<Path> federatedTokenFile() {
-        return Optional.ofNullable(values.get(Setting.FEDERATED_TOKEN_FILE)).map(Path::of);
+        return Optional.ofNullable(paths.get(Setting.FEDERATED_TOKEN_FILE));
     }
 
     public Optional<Secret> secondaryClientSecret() {
@@ -171,11 +237,11 @@ public final class ConnectorSettings {
     }
 
     public Optional<URI> tokenEndpoint() {
-        return Optional.ofNullable(values.get(Setting.TOKEN_ENDPOINT)).map(URI::create);
+        return Optional.ofNullable(tokenEndpoint);
     }
 
     public Grant grant() {
-        return Grant.valueOf(values.get(Setting.GRANT_TYPE).toUpperCase(Locale.ROOT).replace('-', '_'));
+        return grant;
     }
 
     public Optional<Secret> refreshToken() {
@@ -183,7 +249,7 @@ public final class ConnectorSettings {
     }
 
     public Optional<Path> signingKeyPath() {
-        return Optional.ofNullable(values.get(Setting.SIGNING_KEY_PATH)).map(Path::of);
+        return Optional.ofNullable(paths.get(Setting.SIGNING_KEY_PATH));
     }
 
     public String jwtIssuer() {
@@ -194,99 +260,96 @@ public final class ConnectorSettings {
         return values.getOrDefault(Setting.JWT_AUDIENCE, values.get(Setting.TOKEN_ENDPOINT));
     }
 
-    /** {@code client_secret_basic} or {@code client_secret_post}. */
-    public String clientAuth() {
-        return values.get(Setting.CLIENT_AUTH);
+    public ClientAuth clientAuth() {
+        return clientAuth;
     }
 
     /** Scopes; empty only for a refresh_token grant without scope. */
     public List<String> scopes() {
-        String s = values.get(Setting.SCOPE);
-        if (s == null) {
-            return provider() == Provider.ENTRA ? List.of(DEFAULT_ENTRA_SCOPE) : List.of();
-        }
-        return Arrays.stream(s.split("[\\s,]+")).filter(x -> !x.isEmpty()).collect(Collectors.toList());
+        return scopes;
     }
 
     public String mailbox() {
-        return values.get(Setting.MAILBOX);
+        return mailboxes.mailbox();
     }
 
-    /** Lower-cased mailboxes, besides {@link #mailbox()}, that an app may name. */
+    /** The mailboxes, besides {@link #mailbox()}, that an app may name, as configured. */
     public Set<String> allowedMailboxes() {
-        return Arrays.stream(values.get(Setting.ALLOWED_MAILBOXES).split(","))
-                .map(String::trim).filter(x -> !x.isEmpty()).map(x -> x.toLowerCase(Locale.ROOT))
-                .collect(Collectors.toUnmodifiableSet());
+        return mailboxes.allowed();
     }
 
-    /** True when {@code mailbox} is the default one or an allowed one (case-insensitive). */
-    public boolean mayUse(String mailbox) {
-        return mailbox != null && (mailbox.equalsIgnoreCase(mailbox())
-                || allowedMailboxes().contains(mailbox.toLowerCase(Locale.ROOT)));
+    /**
+     * The one rule SMTP, IMAP and POP3 use for the mailbox a connect names: null or blank means {@link #mailbox()};
+     * otherwise, with surrounding white space removed and ignoring case, it must be {@link #mailbox()} or one of
+     * {@link #allowedMailboxes()}, and the result is that mailbox as configured (so a token, a connection budget and
+     * the SASL user are always those of one configured spelling). Empty when the mailbox is not allowed.
+     */
+    public Optional<String> mailboxFor(String user) {
+        return mailboxes.resolve(user);
     }
 
-    public String saslMechanism() {
-        return values.get(Setting.SASL_MECHANISM).toUpperCase(Locale.ROOT);
+    public Sasl saslMechanism() {
+        return sasl;
     }
 
     public String smtpHost() {
-        return values.get(Setting.SMTP_HOST);
+        return smtp.host();
     }
 
     public int smtpPort() {
-        return Integer.parseInt(values.get(Setting.SMTP_PORT));
+        return smtp.port();
     }
 
     public Tls smtpTls() {
-        return Tls.valueOf(values.get(Setting.SMTP_TLS).toUpperCase(Locale.ROOT));
+        return smtp.tls();
     }
 
     public String imapHost() {
-        return values.get(Setting.IMAP_HOST);
+        return imap.host();
     }
 
     public int imapPort() {
-        return Integer.parseInt(values.get(Setting.IMAP_PORT));
+        return imap.port();
     }
 
     public Tls imapTls() {
-        return Tls.valueOf(values.get(Setting.IMAP_TLS).toUpperCase(Locale.ROOT));
+        return imap.tls();
     }
 
     public String pop3Host() {
-        return values.get(Setting.POP3_HOST);
+        return pop3.host();
     }
 
     public int pop3Port() {
-        return Integer.parseInt(values.get(Setting.POP3_PORT));
+        return pop3.port();
     }
 
     public Tls pop3Tls() {
-        return Tls.valueOf(values.get(Setting.POP3_TLS).toUpperCase(Locale.ROOT));
+        return pop3.tls();
     }
 
     public int maxConnectionsPerMailbox() {
-        return Integer.parseInt(values.get(Setting.MAX_CONNECTIONS_PER_MAILBOX));
+        return maxConnectionsPerMailbox;
     }
 
     public Duration connectTimeout() {
-        return Duration.ofMillis(Long.parseLong(values.get(Setting.CONNECT_TIMEOUT_MS)));
+        return connectTimeout;
     }
 
     public Duration readTimeout() {
-        return Duration.ofMillis(Long.parseLong(values.get(Setting.READ_TIMEOUT_MS)));
+        return readTimeout;
     }
 
     public Duration tokenWait() {
-        return Duration.ofMillis(Long.parseLong(values.get(Setting.TOKEN_WAIT_MS)));
+        return tokenWait;
     }
 
     public Duration poolWait() {
-        return Duration.ofMillis(Long.parseLong(values.get(Setting.POOL_WAIT_MS)));
+        return poolWait;
     }
 
     public Optional<Path> trustStorePath() {
-        return Optional.ofNullable(values.get(Setting.TRUST_STORE_PATH)).map(Path::of);
+        return Optional.ofNullable(paths.get(Setting.TRUST_STORE_PATH));
     }
 
     public Optional<Secret> trustStorePassword() {
@@ -298,27 +361,17 @@ public final class ConnectorSettings {
     }
 
     public boolean mailDebug() {
-        return Boolean.parseBoolean(values.get(Setting.MAIL_DEBUG));
-    }
-
-    /** Non-secret values, for diagnostics. */
-    public Map<Setting, String> publicValues() {
-        return Map.copyOf(values);
-    }
-
-    /** Names of the secrets that are set (never their values). */
-    public Set<Setting> secretsSet() {
-        return Set.copyOf(secrets.keySet());
+        return mailDebug;
     }
 
     @Override
     public String toString() {
-        return "ConnectorSettings[" + name + ", " + values.entrySet().stream()
+        return "ConnectorSettings[" + name + ", " + values.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey().key() + "=" + e.getValue()).collect(Collectors.joining(", "))
                 + ", secrets set=" + secrets.keySet().stream().map(Setting::key).sorted().collect(Collectors.toList()) + "]";
     }
 
-    static boolean isMailbox(String s) {
-        return s != null && MAILBOX.matcher(s).matches();
+    /** A mail server as configured: host, port and TLS mode. */
+    record Endpoint(String host, int port, Tls tls) {
     }
 }

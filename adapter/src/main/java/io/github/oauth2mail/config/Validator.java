@@ -1,26 +1,49 @@
 package io.github.oauth2mail.config;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.stream.Collectors;
 
-/** Checks one resource's raw values and collects every problem, each naming its full key. */
+/**
+ * Checks one resource's raw values and collects every problem, each naming its full key; parses each value once into
+ * its type on the way. The allowed values of a choice are its enum's constants ({@link ConnectorSettings.Choice}).
+ */
 final class Validator {
-
-    private static final Set<String> PROVIDERS = Set.of("entra", "oauth2");
-    private static final Set<String> GRANTS = Set.of("client_credentials", "refresh_token", "jwt-bearer");
-    private static final Set<String> TLS = Set.of("starttls", "implicit");
-    private static final Set<String> MECHANISMS = Set.of("XOAUTH2", "OAUTHBEARER");
-    private static final Set<String> CLIENT_AUTH = Set.of("client_secret_basic", "client_secret_post");
 
     private final String name;
     private final Map<Setting, String> values;
     private final Map<Setting, Secret> secrets;
     private final List<String> problems;
+
+    // the typed values, parsed while checking; valid only when no problem was found
+    ConnectorSettings.Provider provider;
+    ConnectorSettings.Credential credential;
+    ConnectorSettings.Grant grant;
+    ConnectorSettings.ClientAuth clientAuth;
+    ConnectorSettings.Sasl sasl;
+    List<String> scopes;
+    MailboxRule mailboxes;
+    ConnectorSettings.Endpoint smtp;
+    ConnectorSettings.Endpoint imap;
+    ConnectorSettings.Endpoint pop3;
+    int maxConnectionsPerMailbox;
+    Duration connectTimeout;
+    Duration readTimeout;
+    Duration tokenWait;
+    Duration poolWait;
+    boolean mailDebug;
+    URI tokenEndpoint;
+    final Map<Setting, Path> paths = new EnumMap<>(Setting.class);
     ClientCertificate certificate;
     ClientCertificate secondaryCertificate;
 
@@ -32,30 +55,30 @@ final class Validator {
     }
 
     void all() {
-        oneOf(Setting.PROVIDER, PROVIDERS);
-        String provider = lower(Setting.PROVIDER);
-        if ("entra".equals(provider)) {
+        for (Setting s : new Setting[] {Setting.CERTIFICATE_PATH, Setting.SECONDARY_CERTIFICATE_PATH,
+                Setting.FEDERATED_TOKEN_FILE, Setting.SIGNING_KEY_PATH, Setting.TRUST_STORE_PATH}) {
+            path(s);
+        }
+        provider = choice(Setting.PROVIDER, ConnectorSettings.Provider.class);
+        grant = choice(Setting.GRANT_TYPE, ConnectorSettings.Grant.class);
+        clientAuth = choice(Setting.CLIENT_AUTH, ConnectorSettings.ClientAuth.class);
+        if (provider == ConnectorSettings.Provider.ENTRA) {
             entra();
-        } else if ("oauth2".equals(provider)) {
+        } else if (provider == ConnectorSettings.Provider.OAUTH2) {
             oauth2();
         }
+        scopes = scopes();
         mailboxes();
-        oneOf(Setting.SASL_MECHANISM, MECHANISMS, true);
-        required(Setting.SMTP_HOST);
-        port(Setting.SMTP_PORT);
-        oneOf(Setting.SMTP_TLS, TLS);
-        required(Setting.IMAP_HOST);
-        port(Setting.IMAP_PORT);
-        oneOf(Setting.IMAP_TLS, TLS);
-        required(Setting.POP3_HOST);
-        port(Setting.POP3_PORT);
-        oneOf(Setting.POP3_TLS, TLS);
-        number(Setting.MAX_CONNECTIONS_PER_MAILBOX, 1, 100);
-        number(Setting.CONNECT_TIMEOUT_MS, 1, 600_000);
-        number(Setting.READ_TIMEOUT_MS, 1, 600_000);
-        number(Setting.TOKEN_WAIT_MS, 1, 600_000);
-        number(Setting.POOL_WAIT_MS, 0, 600_000);
-        oneOf(Setting.MAIL_DEBUG, Set.of("true", "false"));
+        sasl = choice(Setting.SASL_MECHANISM, ConnectorSettings.Sasl.class);
+        smtp = endpoint(Setting.SMTP_HOST, Setting.SMTP_PORT, Setting.SMTP_TLS);
+        imap = endpoint(Setting.IMAP_HOST, Setting.IMAP_PORT, Setting.IMAP_TLS);
+        pop3 = endpoint(Setting.POP3_HOST, Setting.POP3_PORT, Setting.POP3_TLS);
+        maxConnectionsPerMailbox = (int) number(Setting.MAX_CONNECTIONS_PER_MAILBOX, 1, 100);
+        connectTimeout = Duration.ofMillis(number(Setting.CONNECT_TIMEOUT_MS, 1, 600_000));
+        readTimeout = Duration.ofMillis(number(Setting.READ_TIMEOUT_MS, 1, 600_000));
+        tokenWait = Duration.ofMillis(number(Setting.TOKEN_WAIT_MS, 1, 600_000));
+        poolWait = Duration.ofMillis(number(Setting.POOL_WAIT_MS, 0, 600_000));
+        mailDebug = bool(Setting.MAIL_DEBUG);
         if (has(Setting.TRUST_STORE_PATH)) {
             readableFile(Setting.TRUST_STORE_PATH);
         } else if (secrets.containsKey(Setting.TRUST_STORE_PASSWORD)) {
@@ -69,11 +92,11 @@ final class Validator {
             required(Setting.TENANT_ID);
             required(Setting.CLIENT_ID);
         }
-        List<Setting> credentials = new java.util.ArrayList<>();
-        for (Setting s : new Setting[] {Setting.CLIENT_SECRET, Setting.CERTIFICATE_PATH, Setting.MANAGED_IDENTITY,
-                Setting.FEDERATED_TOKEN_FILE}) {
-            if (has(s)) {
-                credentials.add(s);
+        List<Setting> credentials = new ArrayList<>();
+        for (ConnectorSettings.Credential c : ConnectorSettings.Credential.values()) {
+            if (has(c.setting())) {
+                credentials.add(c.setting());
+                credential = c;
             }
         }
         if (credentials.isEmpty()) {
@@ -112,23 +135,20 @@ final class Validator {
     private void oauth2() {
         required(Setting.TOKEN_ENDPOINT);
         if (has(Setting.TOKEN_ENDPOINT)) {
-            httpsUrl(Setting.TOKEN_ENDPOINT);
+            tokenEndpoint = httpsUrl(Setting.TOKEN_ENDPOINT);
         }
-        oneOf(Setting.GRANT_TYPE, GRANTS);
-        oneOf(Setting.CLIENT_AUTH, CLIENT_AUTH);
         required(Setting.CLIENT_ID);
-        String grant = lower(Setting.GRANT_TYPE);
-        if ("client_credentials".equals(grant)) {
+        if (grant == ConnectorSettings.Grant.CLIENT_CREDENTIALS) {
             required(Setting.CLIENT_SECRET);
             required(Setting.SCOPE);
-        } else if ("refresh_token".equals(grant)) {
+        } else if (grant == ConnectorSettings.Grant.REFRESH_TOKEN) {
             required(Setting.REFRESH_TOKEN);
-        } else if ("jwt-bearer".equals(grant)) {
+        } else if (grant == ConnectorSettings.Grant.JWT_BEARER) {
             required(Setting.SIGNING_KEY_PATH);
             required(Setting.SCOPE);
             if (has(Setting.SIGNING_KEY_PATH) && readableFile(Setting.SIGNING_KEY_PATH)) {
                 try {
-                    ClientCertificate.PemKeys.fromFile(Path.of(values.get(Setting.SIGNING_KEY_PATH)));
+                    ClientCertificate.PemKeys.fromFile(paths.get(Setting.SIGNING_KEY_PATH));
                 } catch (IllegalArgumentException e) {
                     problem(Setting.SIGNING_KEY_PATH, e.getMessage());
                 }
@@ -138,21 +158,36 @@ final class Validator {
                 Setting.SECONDARY_CERTIFICATE_PATH}) {
             forbidden(s, "provider=oauth2");
         }
-        if (has(Setting.SECONDARY_CLIENT_SECRET) && !"client_credentials".equals(grant)) {
+        if (has(Setting.SECONDARY_CLIENT_SECRET) && grant != ConnectorSettings.Grant.CLIENT_CREDENTIALS) {
             problem(Setting.SECONDARY_CLIENT_SECRET, "is only used with grant-type=client_credentials; remove it");
         }
     }
 
     private void mailboxes() {
         required(Setting.MAILBOX);
-        if (has(Setting.MAILBOX) && !ConnectorSettings.isMailbox(values.get(Setting.MAILBOX))) {
+        boolean ok = true;
+        if (has(Setting.MAILBOX) && !MailboxRule.isMailbox(values.get(Setting.MAILBOX))) {
             problem(Setting.MAILBOX, "'" + values.get(Setting.MAILBOX) + "' is not a mail address");
+            ok = false;
         }
-        for (String m : values.getOrDefault(Setting.ALLOWED_MAILBOXES, "").split(",")) {
-            if (!m.isBlank() && !ConnectorSettings.isMailbox(m.trim())) {
-                problem(Setting.ALLOWED_MAILBOXES, "'" + m.trim() + "' is not a mail address");
+        List<String> allowed = MailboxRule.split(values.getOrDefault(Setting.ALLOWED_MAILBOXES, ""));
+        for (String m : allowed) {
+            if (!MailboxRule.isMailbox(m)) {
+                problem(Setting.ALLOWED_MAILBOXES, "'" + m + "' is not a mail address");
+                ok = false;
             }
         }
+        if (ok && has(Setting.MAILBOX)) {
+            mailboxes = new MailboxRule(values.get(Setting.MAILBOX), allowed);
+        }
+    }
+
+    private List<String> scopes() {
+        String s = values.get(Setting.SCOPE);
+        if (s == null) {
+            return provider == ConnectorSettings.Provider.ENTRA ? List.of(ConnectorSettings.DEFAULT_ENTRA_SCOPE) : List.of();
+        }
+        return Arrays.stream(s.split("[\\s,]+")).filter(x -> !x.isEmpty()).collect(Collectors.toUnmodifiableList());
     }
 
     private ClientCertificate certificate(Setting path, Setting password) {
@@ -160,20 +195,28 @@ final class Validator {
             return null;
         }
         try {
-            return ClientCertificate.load(Path.of(values.get(path)), secrets.get(password));
+            return ClientCertificate.load(paths.get(path), secrets.get(password));
         } catch (IllegalArgumentException e) {
             problem(e.getMessage().startsWith("wrong password") ? password : path, e.getMessage());
             return null;
         }
     }
 
+    /** Parses the path of file setting {@code s} once, when set. */
+    private void path(Setting s) {
+        if (has(s)) {
+            try {
+                paths.put(s, Path.of(values.get(s)));
+            } catch (InvalidPathException e) {
+                problem(s, "'" + values.get(s) + "' is not a valid file path");
+            }
+        }
+    }
+
     private boolean readableFile(Setting s) {
-        Path p;
-        try {
-            p = Path.of(values.get(s));
-        } catch (java.nio.file.InvalidPathException e) {
-            problem(s, "'" + values.get(s) + "' is not a valid file path");
-            return false;
+        Path p = paths.get(s);
+        if (p == null) {
+            return false; // not a valid path: reported by path()
         }
         if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
             problem(s, "file " + p + " does not exist or is not readable");
@@ -182,7 +225,7 @@ final class Validator {
         return true;
     }
 
-    private void httpsUrl(Setting s) {
+    private URI httpsUrl(Setting s) {
         String v = values.get(s);
         try {
             URI u = new URI(v);
@@ -191,37 +234,53 @@ final class Validator {
             } else if (!"https".equalsIgnoreCase(u.getScheme())) {
                 problem(s, "'" + v + "' must use https (tokens are never fetched over plain http)");
             }
-        } catch (java.net.URISyntaxException e) {
+            return u;
+        } catch (URISyntaxException e) {
             problem(s, "'" + v + "' is not a valid URL");
+            return null;
         }
     }
 
-    private void port(Setting s) {
-        number(s, 1, 65535);
+    private ConnectorSettings.Endpoint endpoint(Setting host, Setting port, Setting tls) {
+        required(host);
+        return new ConnectorSettings.Endpoint(values.get(host), (int) number(port, 1, 65535),
+                choice(tls, ConnectorSettings.Tls.class));
     }
 
-    private void number(Setting s, long min, long max) {
+    /** The whole number {@code s} in {@code min..max}; a problem and {@code min} otherwise. */
+    private long number(Setting s, long min, long max) {
         String v = values.get(s);
         try {
             long n = Long.parseLong(v);
-            if (n < min || n > max) {
-                problem(s, "'" + v + "' is out of range " + min + ".." + max);
+            if (n >= min && n <= max) {
+                return n;
             }
+            problem(s, "'" + v + "' is out of range " + min + ".." + max);
         } catch (NumberFormatException e) {
             problem(s, "'" + v + "' is not a whole number");
         }
+        return min;
     }
 
-    private void oneOf(Setting s, Set<String> allowed) {
-        oneOf(s, allowed, false);
-    }
-
-    private void oneOf(Setting s, Set<String> allowed, boolean upper) {
+    private boolean bool(Setting s) {
         String v = values.get(s);
-        String norm = upper ? v.toUpperCase(Locale.ROOT) : v.toLowerCase(Locale.ROOT);
-        if (!allowed.contains(norm)) {
-            problem(s, "'" + v + "' is not one of " + new java.util.TreeSet<>(allowed));
+        if (!"true".equalsIgnoreCase(v) && !"false".equalsIgnoreCase(v)) {
+            problem(s, "'" + v + "' is not one of [false, true]");
         }
+        return "true".equalsIgnoreCase(v);
+    }
+
+    /** The constant of {@code type} whose configuration spelling is {@code s}'s value, ignoring case; else null. */
+    private <E extends Enum<E> & ConnectorSettings.Choice> E choice(Setting s, Class<E> type) {
+        String v = values.get(s);
+        for (E e : type.getEnumConstants()) {
+            if (e.configValue().equalsIgnoreCase(v)) {
+                return e;
+            }
+        }
+        problem(s, "'" + v + "' is not one of " + Arrays.stream(type.getEnumConstants())
+                .map(ConnectorSettings.Choice::configValue).sorted().collect(Collectors.toList()));
+        return null;
     }
 
     private void required(Setting s) {
@@ -239,10 +298,6 @@ final class Validator {
 
     private boolean has(Setting s) {
         return s.isSecret() ? secrets.containsKey(s) : values.containsKey(s);
-    }
-
-    private String lower(Setting s) {
-        return values.get(s).toLowerCase(Locale.ROOT);
     }
 
     private String key(Setting s) {

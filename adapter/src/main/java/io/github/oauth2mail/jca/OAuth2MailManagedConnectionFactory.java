@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.security.auth.Subject;
@@ -36,7 +35,7 @@ public class OAuth2MailManagedConnectionFactory
     private static final Logger LOG = Logger.getLogger(OAuth2MailManagedConnectionFactory.class.getName());
 
     private String configName;
-    private final TreeMap<String, String> properties = new TreeMap<>();
+    private final EnumMap<Setting, String> properties = new EnumMap<>(Setting.class);
     private transient volatile ResourceAdapter resourceAdapter;
     /** This factory's reference to the runtime of its connector resource; null until first use and after close(). */
     private transient volatile RuntimeRegistry.Lease lease;
@@ -169,27 +168,22 @@ public class OAuth2MailManagedConnectionFactory
         return rt;
     }
 
-    private Map<Setting, String> poolSettings() {
-        Map<Setting, String> m = new EnumMap<>(Setting.class);
-        for (Setting s : Setting.values()) {
-            String v = properties.get(s.poolProperty());
-            if (v != null && !v.isBlank()) {
-                m.put(s, v);
-            }
-        }
-        return m;
+    /** The config-properties set on this factory, by setting: what the settings are built from besides MP Config. */
+    Map<Setting, String> poolSettings() {
+        return new EnumMap<>(properties);
     }
 
-    private void set(String property, String value) {
+    /** Stores a config-property under its setting; blank removes it (the default or MicroProfile Config applies). */
+    private void put(Setting setting, String value) {
         if (value == null || value.isBlank()) {
-            properties.remove(property);
+            properties.remove(setting);
         } else {
-            properties.put(property, value.trim());
+            properties.put(setting, value.trim());
         }
     }
 
-    private String get(String property) {
-        return properties.get(property);
+    private String get(Setting setting) {
+        return properties.get(setting);
     }
 
     public void setConfigName(String configName) {
@@ -201,283 +195,283 @@ public class OAuth2MailManagedConnectionFactory
     }
 
     public void setProvider(String value) {
-        set("Provider", value);
+        put(Setting.PROVIDER, value);
     }
 
     public String getProvider() {
-        return get("Provider");
+        return get(Setting.PROVIDER);
     }
 
     public void setTenantId(String value) {
-        set("TenantId", value);
+        put(Setting.TENANT_ID, value);
     }
 
     public String getTenantId() {
-        return get("TenantId");
+        return get(Setting.TENANT_ID);
     }
 
     public void setClientId(String value) {
-        set("ClientId", value);
+        put(Setting.CLIENT_ID, value);
     }
 
     public String getClientId() {
-        return get("ClientId");
+        return get(Setting.CLIENT_ID);
     }
 
     public void setCertificatePath(String value) {
-        set("CertificatePath", value);
+        put(Setting.CERTIFICATE_PATH, value);
     }
 
     public String getCertificatePath() {
-        return get("CertificatePath");
+        return get(Setting.CERTIFICATE_PATH);
     }
 
     public void setManagedIdentity(String value) {
-        set("ManagedIdentity", value);
+        put(Setting.MANAGED_IDENTITY, value);
     }
 
     public String getManagedIdentity() {
-        return get("ManagedIdentity");
+        return get(Setting.MANAGED_IDENTITY);
     }
 
     public void setFederatedTokenFile(String value) {
-        set("FederatedTokenFile", value);
+        put(Setting.FEDERATED_TOKEN_FILE, value);
     }
 
     public String getFederatedTokenFile() {
-        return get("FederatedTokenFile");
+        return get(Setting.FEDERATED_TOKEN_FILE);
     }
 
     public void setAuthority(String value) {
-        set("Authority", value);
+        put(Setting.AUTHORITY, value);
     }
 
     public String getAuthority() {
-        return get("Authority");
+        return get(Setting.AUTHORITY);
     }
 
     public void setTokenEndpoint(String value) {
-        set("TokenEndpoint", value);
+        put(Setting.TOKEN_ENDPOINT, value);
     }
 
     public String getTokenEndpoint() {
-        return get("TokenEndpoint");
+        return get(Setting.TOKEN_ENDPOINT);
     }
 
     public void setGrantType(String value) {
-        set("GrantType", value);
+        put(Setting.GRANT_TYPE, value);
     }
 
     public String getGrantType() {
-        return get("GrantType");
+        return get(Setting.GRANT_TYPE);
     }
 
     public void setClientAuth(String value) {
-        set("ClientAuth", value);
+        put(Setting.CLIENT_AUTH, value);
     }
 
     public String getClientAuth() {
-        return get("ClientAuth");
+        return get(Setting.CLIENT_AUTH);
     }
 
     public void setScope(String value) {
-        set("Scope", value);
+        put(Setting.SCOPE, value);
     }
 
     public String getScope() {
-        return get("Scope");
+        return get(Setting.SCOPE);
     }
 
     public void setSigningKeyPath(String value) {
-        set("SigningKeyPath", value);
+        put(Setting.SIGNING_KEY_PATH, value);
     }
 
     public String getSigningKeyPath() {
-        return get("SigningKeyPath");
+        return get(Setting.SIGNING_KEY_PATH);
     }
 
     public void setMailbox(String value) {
-        set("Mailbox", value);
+        put(Setting.MAILBOX, value);
     }
 
     public String getMailbox() {
-        return get("Mailbox");
+        return get(Setting.MAILBOX);
     }
 
     public void setAllowedMailboxes(String value) {
-        set("AllowedMailboxes", value);
+        put(Setting.ALLOWED_MAILBOXES, value);
     }
 
     public String getAllowedMailboxes() {
-        return get("AllowedMailboxes");
+        return get(Setting.ALLOWED_MAILBOXES);
     }
 
     public void setSaslMechanism(String value) {
-        set("SaslMechanism", value);
+        put(Setting.SASL_MECHANISM, value);
     }
 
     public String getSaslMechanism() {
-        return get("SaslMechanism");
+        return get(Setting.SASL_MECHANISM);
     }
 
     public void setSmtpHost(String value) {
-        set("SmtpHost", value);
+        put(Setting.SMTP_HOST, value);
     }
 
     public String getSmtpHost() {
-        return get("SmtpHost");
+        return get(Setting.SMTP_HOST);
     }
 
     public void setSmtpPort(String value) {
-        set("SmtpPort", value);
+        put(Setting.SMTP_PORT, value);
     }
 
     public String getSmtpPort() {
-        return get("SmtpPort");
+        return get(Setting.SMTP_PORT);
     }
 
     public void setSmtpTls(String value) {
-        set("SmtpTls", value);
+        put(Setting.SMTP_TLS, value);
     }
 
     public String getSmtpTls() {
-        return get("SmtpTls");
+        return get(Setting.SMTP_TLS);
     }
 
     public void setImapHost(String value) {
-        set("ImapHost", value);
+        put(Setting.IMAP_HOST, value);
     }
 
     public String getImapHost() {
-        return get("ImapHost");
+        return get(Setting.IMAP_HOST);
     }
 
     public void setImapPort(String value) {
-        set("ImapPort", value);
+        put(Setting.IMAP_PORT, value);
     }
 
     public String getImapPort() {
-        return get("ImapPort");
+        return get(Setting.IMAP_PORT);
     }
 
     public void setImapTls(String value) {
-        set("ImapTls", value);
+        put(Setting.IMAP_TLS, value);
     }
 
     public String getImapTls() {
-        return get("ImapTls");
+        return get(Setting.IMAP_TLS);
     }
 
     public void setSecondaryCertificatePath(String value) {
-        set("SecondaryCertificatePath", value);
+        put(Setting.SECONDARY_CERTIFICATE_PATH, value);
     }
 
     public String getSecondaryCertificatePath() {
-        return get("SecondaryCertificatePath");
+        return get(Setting.SECONDARY_CERTIFICATE_PATH);
     }
 
     public void setJwtIssuer(String value) {
-        set("JwtIssuer", value);
+        put(Setting.JWT_ISSUER, value);
     }
 
     public String getJwtIssuer() {
-        return get("JwtIssuer");
+        return get(Setting.JWT_ISSUER);
     }
 
     public void setJwtAudience(String value) {
-        set("JwtAudience", value);
+        put(Setting.JWT_AUDIENCE, value);
     }
 
     public String getJwtAudience() {
-        return get("JwtAudience");
+        return get(Setting.JWT_AUDIENCE);
     }
 
     public void setPop3Host(String value) {
-        set("Pop3Host", value);
+        put(Setting.POP3_HOST, value);
     }
 
     public String getPop3Host() {
-        return get("Pop3Host");
+        return get(Setting.POP3_HOST);
     }
 
     public void setPop3Port(String value) {
-        set("Pop3Port", value);
+        put(Setting.POP3_PORT, value);
     }
 
     public String getPop3Port() {
-        return get("Pop3Port");
+        return get(Setting.POP3_PORT);
     }
 
     public void setPop3Tls(String value) {
-        set("Pop3Tls", value);
+        put(Setting.POP3_TLS, value);
     }
 
     public String getPop3Tls() {
-        return get("Pop3Tls");
+        return get(Setting.POP3_TLS);
     }
 
     public void setMaxConnectionsPerMailbox(String value) {
-        set("MaxConnectionsPerMailbox", value);
+        put(Setting.MAX_CONNECTIONS_PER_MAILBOX, value);
     }
 
     public String getMaxConnectionsPerMailbox() {
-        return get("MaxConnectionsPerMailbox");
+        return get(Setting.MAX_CONNECTIONS_PER_MAILBOX);
     }
 
     public void setConnectTimeoutMs(String value) {
-        set("ConnectTimeoutMs", value);
+        put(Setting.CONNECT_TIMEOUT_MS, value);
     }
 
     public String getConnectTimeoutMs() {
-        return get("ConnectTimeoutMs");
+        return get(Setting.CONNECT_TIMEOUT_MS);
     }
 
     public void setReadTimeoutMs(String value) {
-        set("ReadTimeoutMs", value);
+        put(Setting.READ_TIMEOUT_MS, value);
     }
 
     public String getReadTimeoutMs() {
-        return get("ReadTimeoutMs");
+        return get(Setting.READ_TIMEOUT_MS);
     }
 
     public void setTokenWaitMs(String value) {
-        set("TokenWaitMs", value);
+        put(Setting.TOKEN_WAIT_MS, value);
     }
 
     public String getTokenWaitMs() {
-        return get("TokenWaitMs");
+        return get(Setting.TOKEN_WAIT_MS);
     }
 
     public void setPoolWaitMs(String value) {
-        set("PoolWaitMs", value);
+        put(Setting.POOL_WAIT_MS, value);
     }
 
     public String getPoolWaitMs() {
-        return get("PoolWaitMs");
+        return get(Setting.POOL_WAIT_MS);
     }
 
     public void setTrustStorePath(String value) {
-        set("TrustStorePath", value);
+        put(Setting.TRUST_STORE_PATH, value);
     }
 
     public String getTrustStorePath() {
-        return get("TrustStorePath");
+        return get(Setting.TRUST_STORE_PATH);
     }
 
     public void setTrustStoreType(String value) {
-        set("TrustStoreType", value);
+        put(Setting.TRUST_STORE_TYPE, value);
     }
 
     public String getTrustStoreType() {
-        return get("TrustStoreType");
+        return get(Setting.TRUST_STORE_TYPE);
     }
 
     public void setMailDebug(String value) {
-        set("MailDebug", value);
+        put(Setting.MAIL_DEBUG, value);
     }
 
     public String getMailDebug() {
-        return get("MailDebug");
+        return get(Setting.MAIL_DEBUG);
     }
 
     @Override

@@ -53,7 +53,7 @@ final class OAuth2Endpoint {
         }
         ClientID id = new ClientID(settings.clientId());
         com.nimbusds.oauth2.sdk.auth.Secret s = new com.nimbusds.oauth2.sdk.auth.Secret(secret.reveal());
-        return "client_secret_post".equalsIgnoreCase(settings.clientAuth()) ? new ClientSecretPost(id, s)
+        return settings.clientAuth() == ConnectorSettings.ClientAuth.CLIENT_SECRET_POST ? new ClientSecretPost(id, s)
                 : new ClientSecretBasic(id, s);
     }
 

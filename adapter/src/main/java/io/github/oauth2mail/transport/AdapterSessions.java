@@ -30,7 +30,7 @@ public final class AdapterSessions {
             // Service.connect falls back to the JVM's user.name when no user is set: the mailbox is the user
             p.setProperty("mail." + proto + ".user", s.mailbox());
             p.setProperty("mail." + proto + ".auth", "true");
-            p.setProperty("mail." + proto + ".auth.mechanisms", s.saslMechanism());
+            p.setProperty("mail." + proto + ".auth.mechanisms", s.saslMechanism().name());
             timeouts(p, proto, s);
         }
         boolean smtpStartTls = s.smtpTls() == ConnectorSettings.Tls.STARTTLS;

@@ -89,7 +89,7 @@ final class ImapLogin {
             throws StoreLoginException {
         Duration connectTimeout = s.connectTimeout();
         int readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, s.readTimeout().toMillis()));
-        ImapLogin l = new ImapLogin(s, SaslMechanism.forName(s.saslMechanism()), mailbox);
+        ImapLogin l = new ImapLogin(s, SaslMechanism.forName(s.saslMechanism().name()), mailbox);
         String stage = "connect";
         try {
             l.raw = new Socket();

@@ -4,25 +4,29 @@ import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
 import jakarta.mail.AuthenticationFailedException;
 
-/** Which mailbox a connect authenticates as. */
+/**
+ * Which mailbox a connect authenticates as: {@link ConnectorSettings#mailboxFor}, the one rule SMTP, IMAP and POP3
+ * share, with each protocol's message when the app names a mailbox it may not use.
+ */
 public final class Mailboxes {
 
     private Mailboxes() {
     }
 
     /**
-     * The configured mailbox when {@code user} is empty; {@code user} when it is the configured or an allowed mailbox;
-     * otherwise an AuthenticationFailedException, before any network traffic.
+     * SMTP: the configured mailbox when {@code user} is null or blank; the configured spelling of {@code user} when it
+     * is the configured or an allowed mailbox; otherwise an AuthenticationFailedException, before any network traffic.
      */
     public static String choose(ConnectorSettings s, String user) throws AuthenticationFailedException {
-        if (user == null || user.isBlank() || user.trim().equalsIgnoreCase(s.mailbox())) {
-            return s.mailbox();
-        }
-        if (s.mayUse(user.trim())) {
-            return user.trim();
-        }
-        throw new AuthenticationFailedException("OAM232 Mailbox '" + user.trim() + "' is not allowed for connector resource '"
-                + s.name() + "': it may send as " + s.mailbox() + " and the mailboxes listed in "
-                + s.key(Setting.ALLOWED_MAILBOXES));
+        return s.mailboxFor(user).orElseThrow(() -> new AuthenticationFailedException("OAM232 Mailbox '"
+                + EnvelopeAddress.printable(user.strip()) + "' is not allowed for connector resource '" + s.name()
+                + "': it may send as " + s.mailbox() + " and the mailboxes listed in " + s.key(Setting.ALLOWED_MAILBOXES)));
+    }
+
+    /** IMAP and POP3: the same rule as {@link #choose}, refused with {@code OAM220}. */
+    static String forStore(ConnectorSettings s, String user) throws AuthenticationFailedException {
+        return s.mailboxFor(user).orElseThrow(() -> new AuthenticationFailedException("OAM220 mailbox "
+                + EnvelopeAddress.printable(user) + " may not be used with connector resource " + s.name()
+                + ": it is neither " + s.key(Setting.MAILBOX) + " nor listed in " + s.key(Setting.ALLOWED_MAILBOXES)));
     }
 }

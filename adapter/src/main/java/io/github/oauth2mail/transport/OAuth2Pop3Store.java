@@ -75,7 +75,7 @@ public class OAuth2Pop3Store extends OAuth2Store {
     Store connectDelegate(MailConnector connector, String mailbox, AccessToken token) throws MessagingException {
         ConnectorSettings s = connector.settings();
         String server = s.pop3Host() + ":" + s.pop3Port();
-        if (!"XOAUTH2".equals(s.saslMechanism())) {
+        if (s.saslMechanism() != ConnectorSettings.Sasl.XOAUTH2) {
             throw new MessagingException("OAM226 the POP3 store authenticates with XOAUTH2 only, but "
                     + s.key(Setting.SASL_MECHANISM) + "=" + s.saslMechanism() + "; use IMAP, or XOAUTH2");
         }

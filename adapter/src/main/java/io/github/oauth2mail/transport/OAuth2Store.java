@@ -81,7 +81,7 @@ public abstract class OAuth2Store extends Store {
                     + "configured one (" + s.key(hostKey()) + "=" + h + ", " + s.key(portKey()) + "=" + p + "); the "
                     + "access token is only ever sent to the configured server");
         }
-        String mailbox = user == null || user.isEmpty() ? s.mailbox() : user;
+        String mailbox = Mailboxes.forStore(s, user);
         protocolConnect(h, p, mailbox, null);
         setURLName(new URLName(urlProtocol(s), h, p, null, mailbox, null));
         setConnected(true);
@@ -93,12 +93,7 @@ public abstract class OAuth2Store extends Store {
             throws MessagingException {
         MailConnector connector = connector();
         ConnectorSettings s = connector.settings();
-        String mailbox = user == null || user.isEmpty() ? s.mailbox() : user;
-        if (!s.mayUse(mailbox)) {
-            throw new AuthenticationFailedException("OAM220 mailbox " + EnvelopeAddress.printable(mailbox)
-                    + " may not be used with connector resource " + s.name() + ": it is neither "
-                    + s.key(Setting.MAILBOX) + " nor listed in " + s.key(Setting.ALLOWED_MAILBOXES));
-        }
+        String mailbox = Mailboxes.forStore(s, user);
         closeDelegate();
         TokenProvider tokens = connector.tokens();
         AccessToken token = token(tokens, mailbox);

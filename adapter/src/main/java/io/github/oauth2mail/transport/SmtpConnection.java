@@ -66,7 +66,7 @@ public final class SmtpConnection implements AutoCloseable {
         if (problem != null) {
             throw new MessagingException("OAM207 mailbox '" + EnvelopeAddress.printable(mailbox) + "' " + problem);
         }
-        SaslMechanism mechanism = SaslMechanism.forName(settings.saslMechanism());
+        SaslMechanism mechanism = SaslMechanism.forName(settings.saslMechanism().name());
         String server = settings.smtpHost() + ":" + settings.smtpPort();
         AccessToken token = token(tokens, mailbox);
         try {

@@ -220,4 +220,61 @@ class ConnectorSettingsTest {
         assertThat(s.jwtIssuer()).isEqualTo("app-1");
         assertThat(s.jwtAudience()).isEqualTo("https://idp.example.com/token");
     }
+
+    @Test
+    void load_choicesInAnyCase_parsedOnceToTypedValues() {
+        Map<String, String> keys = oauth2("Client_Credentials");
+        keys.put(P + "provider", "OAuth2");
+        keys.put(P + "client-auth", "Client_Secret_Post");
+        keys.put(P + "sasl-mechanism", "OAuthBearer");
+        keys.put(P + "smtp.tls", "IMPLICIT");
+        keys.put(P + "imap.tls", "StartTLS");
+        keys.put(P + "mail-debug", "TRUE");
+        keys.put(P + "pool-wait-ms", "0");
+        keys.put(P + "scope", "a b,c");
+
+        ConnectorSettings s = ConnectorSettings.load(N, SettingsSource.of(keys), Map.of());
+
+        assertThat(s.provider()).isEqualTo(ConnectorSettings.Provider.OAUTH2);
+        assertThat(s.grant()).isEqualTo(ConnectorSettings.Grant.CLIENT_CREDENTIALS);
+        assertThat(s.clientAuth()).isEqualTo(ConnectorSettings.ClientAuth.CLIENT_SECRET_POST);
+        assertThat(s.saslMechanism()).isEqualTo(ConnectorSettings.Sasl.OAUTHBEARER);
+        assertThat(s.smtpTls()).isEqualTo(ConnectorSettings.Tls.IMPLICIT);
+        assertThat(s.imapTls()).isEqualTo(ConnectorSettings.Tls.STARTTLS);
+        assertThat(s.mailDebug()).isTrue();
+        assertThat(s.poolWait()).isZero();
+        assertThat(s.scopes()).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void load_everyInvalidTypedValue_reportedAtOnceWithTheEnumsValues() {
+        Map<String, String> keys = entraSecret();
+        keys.put(P + "sasl-mechanism", "PLAIN");
+        keys.put(P + "smtp.tls", "ssl");
+        keys.put(P + "imap.port", "99999");
+        keys.put(P + "pop3.port", "pop");
+        keys.put(P + "mail-debug", "yes");
+        keys.put(P + "allowed-mailboxes", "ok@example.com, not a mailbox");
+        keys.put(P + "trust-store-path", "bad\u0000path");
+
+        assertThatThrownBy(() -> ConnectorSettings.load(N, SettingsSource.of(keys), Map.of()))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        P + "allowed-mailboxes: 'not a mailbox' is not a mail address",
+                        P + "sasl-mechanism: 'PLAIN' is not one of [OAUTHBEARER, XOAUTH2]",
+                        P + "smtp.tls: 'ssl' is not one of [implicit, starttls]",
+                        P + "imap.port: '99999' is out of range 1..65535",
+                        P + "pop3.port: 'pop' is not a whole number",
+                        P + "mail-debug: 'yes' is not one of [false, true]",
+                        P + "trust-store-path: 'bad\u0000path' is not a valid file path").hasSize(7));
+    }
+
+    @Test
+    void load_invalidPathOfAFileReadOnlyLater_reportedAtLoadNotAtFirstUse() {
+        Map<String, String> keys = oauth2("client_credentials");
+        keys.put(P + "signing-key-path", "bad\u0000key.pem");
+
+        assertThatThrownBy(() -> ConnectorSettings.load(N, SettingsSource.of(keys), Map.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(P + "signing-key-path: 'bad\u0000key.pem' is not a valid file path");
+    }
 }
