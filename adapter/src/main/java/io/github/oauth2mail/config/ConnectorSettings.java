@@ -98,6 +98,7 @@ public final class ConnectorSettings {
     private final Duration readTimeout;
     private final Duration tokenWait;
     private final Duration poolWait;
+    private final Duration sendDeadline;
     private final boolean mailDebug;
     private final URI tokenEndpoint;
     private final Map<Setting, Path> paths;
@@ -123,6 +124,7 @@ public final class ConnectorSettings {
         this.readTimeout = v.readTimeout;
         this.tokenWait = v.tokenWait;
         this.poolWait = v.poolWait;
+        this.sendDeadline = v.sendDeadline;
         this.mailDebug = v.mailDebug;
         this.tokenEndpoint = v.tokenEndpoint;
         this.paths = Map.copyOf(v.paths);
@@ -346,6 +348,11 @@ public final class ConnectorSettings {
 
     public Duration poolWait() {
         return poolWait;
+    }
+
+    /** How long one send may take in all while temporary refusals are retried; zero: no retry. */
+    public Duration sendDeadline() {
+        return sendDeadline;
     }
 
     public Optional<Path> trustStorePath() {

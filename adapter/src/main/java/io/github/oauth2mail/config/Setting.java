@@ -45,6 +45,7 @@ public enum Setting {
     READ_TIMEOUT_MS("read-timeout-ms", false, "60000", "read timeout for mail servers and the token endpoint, milliseconds"),
     TOKEN_WAIT_MS("token-wait-ms", false, "30000", "longest a send waits for a token when none is valid, milliseconds"),
     POOL_WAIT_MS("pool-wait-ms", false, "30000", "longest a send waits for a free connection when the mailbox is at its limit, milliseconds"),
+    SEND_DEADLINE_MS("send-deadline-ms", false, "30000", "longest one `Transport.send` may take while it retries temporary refusals (4xx replies that prove the message was not accepted), with jittered back-off, milliseconds; `0`: no retry"),
     TRUST_STORE_PATH("trust-store-path", false, null, "trust store for the mail servers and the token endpoint (default: the JVM's)"),
     TRUST_STORE_PASSWORD("trust-store-password", true, null, "password of that trust store"),
     TRUST_STORE_TYPE("trust-store-type", false, "PKCS12", "type of that trust store"),

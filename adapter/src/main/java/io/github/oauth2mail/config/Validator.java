@@ -41,6 +41,7 @@ final class Validator {
     Duration readTimeout;
     Duration tokenWait;
     Duration poolWait;
+    Duration sendDeadline;
     boolean mailDebug;
     URI tokenEndpoint;
     final Map<Setting, Path> paths = new EnumMap<>(Setting.class);
@@ -78,6 +79,7 @@ final class Validator {
         readTimeout = Duration.ofMillis(number(Setting.READ_TIMEOUT_MS, 1, 600_000));
         tokenWait = Duration.ofMillis(number(Setting.TOKEN_WAIT_MS, 1, 600_000));
         poolWait = Duration.ofMillis(number(Setting.POOL_WAIT_MS, 0, 600_000));
+        sendDeadline = Duration.ofMillis(number(Setting.SEND_DEADLINE_MS, 0, 3_600_000));
         mailDebug = bool(Setting.MAIL_DEBUG);
         if (has(Setting.TRUST_STORE_PATH)) {
             readableFile(Setting.TRUST_STORE_PATH);

@@ -7,8 +7,9 @@ import io.github.oauth2mail.token.TokenProvider;
 import io.github.oauth2mail.token.TokenRefresher;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -30,13 +31,21 @@ final class ConnectorRuntime implements AutoCloseable {
     private final SSLSocketFactory tls;
     private final TokenProvider tokens;
     private final ConnectorMetrics metrics;
-    private final Map<String, Semaphore> leases = new ConcurrentHashMap<>();
+    private final Map<String, MailboxBudget> budgets = new ConcurrentHashMap<>();
+    private final Set<SmtpManagedConnection> managed = ConcurrentHashMap.newKeySet();
+    private final SendRetry retry;
     private final Map<String, AtomicInteger> createdPerMailbox = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private DefaultConnectionManager defaultManager;
 
     ConnectorRuntime(ConnectorSettings settings) {
+        this(settings, SendRetry.real());
+    }
+
+    /** {@code retry}: the clock and sleeper of send retries and of the per-mailbox budgets (fake in tests). */
+    ConnectorRuntime(ConnectorSettings settings, SendRetry retry) {
         this.settings = settings;
+        this.retry = retry;
         SSLContext context = TlsSupport.sslContext(settings); // the trust store is read once, for mail and tokens
         this.tls = context.getSocketFactory();
         this.tokens = TokenRefresher.create(settings, context);
@@ -68,9 +77,67 @@ final class ConnectorRuntime implements AutoCloseable {
         return tokens;
     }
 
-    /** At most max-connections-per-mailbox leases (connections in use) per mailbox at once, for all its factories. */
-    Semaphore leasePermits(String mailbox) {
-        return leases.computeIfAbsent(norm(mailbox), m -> new Semaphore(settings.maxConnectionsPerMailbox(), true));
+    /**
+     * At most max-connections-per-mailbox leases (connections in use) per mailbox at once, for all its factories;
+     * fewer while the server refuses sessions as too many (issue #14: the budget adapts).
+     */
+    MailboxBudget budget(String mailbox) {
+        return budgets.computeIfAbsent(norm(mailbox), m -> new MailboxBudget(settings.maxConnectionsPerMailbox(),
+                retry.clock(), limit -> limitChanged(m, limit)));
+    }
+
+    /** The current connection limit of every mailbox that has sent through this resource. */
+    Map<String, Integer> mailboxLimits() {
+        Map<String, Integer> m = new TreeMap<>();
+        budgets.forEach((mailbox, b) -> m.put(mailbox, b.limit()));
+        return m;
+    }
+
+    SendRetry retry() {
+        return retry;
+    }
+
+    void opened(SmtpManagedConnection mc) {
+        managed.add(mc);
+    }
+
+    void destroyed(SmtpManagedConnection mc) {
+        managed.remove(mc);
+    }
+
+    private void limitChanged(String mailbox, int limit) {
+        LOG.info("OAM308 Connector resource '" + settings.name() + "': SMTP connection limit for mailbox " + mailbox
+                + " is now " + limit + " of " + settings.maxConnectionsPerMailbox() + " ("
+                + (limit < settings.maxConnectionsPerMailbox() ? "the server refused a session as one too many; "
+                + "other nodes or applications probably send as this mailbox" : "raised again after successful sends")
+                + ")");
+        closeIdleAbove(mailbox, limit);
+    }
+
+    /** After a lease is returned: while the mailbox's limit is lowered, idle connections above it are closed. */
+    void returned(String mailbox, MailboxBudget budget) {
+        int limit = budget.limit();
+        if (limit < settings.maxConnectionsPerMailbox()) {
+            closeIdleAbove(norm(mailbox), limit);
+        }
+    }
+
+    /** An idle authenticated session holds one of the server's slots: close idle ones above {@code limit}. */
+    private void closeIdleAbove(String mailbox, int limit) {
+        int open = 0;
+        for (SmtpManagedConnection mc : managed) {
+            if (mc.isFor(mailbox) && mc.isConnected()) {
+                open++;
+            }
+        }
+        for (SmtpManagedConnection mc : managed) {
+            if (open <= limit) {
+                break;
+            }
+            if (mc.isFor(mailbox) && mc.closeIfIdle()) {
+                open--;
+            }
+        }
     }
 
     /** The pool for non-managed use, shared by every factory of this resource (so they share idle connections). */

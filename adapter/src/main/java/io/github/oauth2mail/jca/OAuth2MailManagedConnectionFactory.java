@@ -41,6 +41,7 @@ public class OAuth2MailManagedConnectionFactory
     private transient volatile RuntimeRegistry.Lease lease;
     private transient volatile PrintWriter logWriter;
     private transient SettingsSource settingsSource;
+    private transient SendRetry sendRetry = SendRetry.real();
 
     public OAuth2MailManagedConnectionFactory() {
     }
@@ -139,6 +140,11 @@ public class OAuth2MailManagedConnectionFactory
         }
     }
 
+    /** Tests: the clock and sleeper of send retries and mailbox budgets, for runtimes this factory builds. */
+    void useSendRetry(SendRetry retry) {
+        this.sendRetry = Objects.requireNonNull(retry, "retry");
+    }
+
     private RuntimeRegistry registry() {
         ResourceAdapter ra = resourceAdapter;
         return ra instanceof OAuth2MailResourceAdapter ? ((OAuth2MailResourceAdapter) ra).runtimes() : RuntimeRegistry.STANDALONE;
@@ -155,7 +161,7 @@ public class OAuth2MailManagedConnectionFactory
     private ConnectorRuntime buildRuntime() throws ResourceException {
         ConnectorRuntime rt;
         try {
-            rt = new ConnectorRuntime(ConnectorSettings.load(configName, source(), poolSettings()));
+            rt = new ConnectorRuntime(ConnectorSettings.load(configName, source(), poolSettings()), sendRetry);
         } catch (ConfigurationException e) {
             LOG.log(Level.SEVERE, e.getMessage());
             ResourceException re = new ResourceException(e.getMessage(), "OAM001");
@@ -448,6 +454,14 @@ public class OAuth2MailManagedConnectionFactory
 
     public String getPoolWaitMs() {
         return get(Setting.POOL_WAIT_MS);
+    }
+
+    public void setSendDeadlineMs(String value) {
+        put(Setting.SEND_DEADLINE_MS, value);
+    }
+
+    public String getSendDeadlineMs() {
+        return get(Setting.SEND_DEADLINE_MS);
     }
 
     public void setTrustStorePath(String value) {

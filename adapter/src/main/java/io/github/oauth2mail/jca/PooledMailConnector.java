@@ -11,8 +11,10 @@ import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionManager;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import io.github.oauth2mail.transport.SmtpSendException;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -21,6 +23,8 @@ import javax.net.ssl.SSLSocketFactory;
  * max-connections-per-mailbox at once per mailbox, waiting at most pool-wait-ms for one.
  */
 final class PooledMailConnector implements MailConnector {
+
+    private static final Logger LOG = Logger.getLogger(PooledMailConnector.class.getName());
 
     private final OAuth2MailManagedConnectionFactory factory;
     private final ConnectorRuntime runtime;
@@ -65,33 +69,40 @@ final class PooledMailConnector implements MailConnector {
     }
 
     private SmtpLease take(String mailbox) throws MessagingException {
+        MailboxBudget budget = runtime.budget(mailbox);
+        return new RetryingLease(mailbox, budget, allocate(mailbox, budget, runtime.settings().poolWait()));
+    }
+
+    /**
+     * Takes a budget slot for the mailbox (waiting at most {@code wait}) and a connection from the connection manager;
+     * the slot is given back on every failed exit, Errors included (issue #12 case 2).
+     */
+    private SmtpLease allocate(String mailbox, MailboxBudget budget, Duration wait) throws MessagingException {
         if (runtime.isClosed()) {
             throw new MessagingException("OAM307 The Session of connector resource '" + runtime.settings().name()
                     + "' belongs to a closed connection factory or a stopped resource adapter; look the Session up again");
         }
         ConnectorSettings s = runtime.settings();
-        Semaphore permits = runtime.leasePermits(mailbox);
         try {
-            if (!permits.tryAcquire(s.poolWait().toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!budget.acquire(wait)) {
                 throw new MessagingException("OAM304 No SMTP connection for mailbox " + mailbox + " became free within "
-                        + s.poolWait().toMillis() + " ms: all " + s.maxConnectionsPerMailbox() + " allowed by "
-                        + s.key(Setting.MAX_CONNECTIONS_PER_MAILBOX) + " are in use (raise "
-                        + s.key(Setting.POOL_WAIT_MS) + " or send less in parallel)");
+                        + wait.toMillis() + " ms: all " + budget.limit() + " allowed now (" + s.key(
+                        Setting.MAX_CONNECTIONS_PER_MAILBOX) + "=" + s.maxConnectionsPerMailbox() + ") are in use "
+                        + "(raise " + s.key(Setting.POOL_WAIT_MS) + " or send less in parallel)");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MessagingException("Interrupted while waiting for an SMTP connection for " + mailbox, e);
         }
-        PermitLease lease = null;
+        SmtpLease handle = null;
         try {
-            SmtpLease handle = (SmtpLease) manager.allocateConnection(factory, new MailboxRequestInfo(mailbox));
-            lease = new PermitLease(handle, permits, runtime.metrics());
-            return lease;
+            handle = (SmtpLease) manager.allocateConnection(factory, new MailboxRequestInfo(mailbox));
+            return handle;
         } catch (ResourceException | RuntimeException e) {
             throw toMessaging(e, mailbox);
         } finally {
-            if (lease == null) {
-                permits.release(); // on every failed exit, Errors included (issue #12 case 2)
+            if (handle == null) {
+                budget.release();
             }
         }
     }
@@ -105,46 +116,96 @@ final class PooledMailConnector implements MailConnector {
         return new MessagingException("Cannot get an SMTP connection for mailbox " + mailbox + ": " + e.getMessage(), e);
     }
 
-    /** Returns the permit exactly once when the lease is closed. */
-    private static final class PermitLease implements SmtpLease {
-        private final SmtpLease handle;
-        private final Semaphore permits;
-        private final ConnectorMetrics metrics;
+    /**
+     * A lease that holds one budget slot while it holds a connection, and retries temporary refusals within
+     * send-deadline-ms: on the same connection (the transaction was reset), or after a {@code 421} or a
+     * {@code 432 4.3.2} on another one, taken after the back-off. Returns the slot exactly once.
+     */
+    private final class RetryingLease implements SmtpLease {
+        private final String mailbox;
+        private final MailboxBudget budget;
         private final AtomicBoolean closed = new AtomicBoolean();
+        private SmtpLease handle;
 
-        PermitLease(SmtpLease handle, Semaphore permits, ConnectorMetrics metrics) {
+        RetryingLease(String mailbox, MailboxBudget budget, SmtpLease handle) {
+            this.mailbox = mailbox;
+            this.budget = budget;
             this.handle = handle;
-            this.permits = permits;
-            this.metrics = metrics;
         }
 
         @Override
         public String mailbox() {
-            return handle.mailbox();
+            return mailbox;
         }
 
         @Override
-        public void send(Message message, Address[] recipients) throws MessagingException {
+        public synchronized void send(Message message, Address[] recipients) throws MessagingException {
             if (closed.get()) {
                 throw new IllegalStateException("SMTP connection already returned to the pool");
             }
-            try {
-                handle.send(message, recipients);
-            } catch (MessagingException | RuntimeException e) {
-                metrics.sendFailed(handle.mailbox(), e);
-                throw e;
+            ConnectorMetrics metrics = runtime.metrics();
+            SendRetry retry = runtime.retry();
+            long deadline = retry.clock().millis() + runtime.settings().sendDeadline().toMillis();
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    if (handle == null) {
+                        long left = Math.max(0, deadline - retry.clock().millis());
+                        handle = allocate(mailbox, budget, Duration.ofMillis(
+                                Math.min(left, runtime.settings().poolWait().toMillis())));
+                    }
+                    handle.send(message, recipients);
+                    budget.succeeded();
+                    metrics.sendSucceeded();
+                    return;
+                } catch (SmtpSendException e) {
+                    long backoff = retry.backoffMillis(attempt);
+                    if (!SendRetry.retryable(e) || retry.clock().millis() + backoff >= deadline) {
+                        metrics.sendFailed(mailbox, e);
+                        throw e;
+                    }
+                    boolean elsewhere = e.connectionBroken() || SendRetry.tooManySessions(e);
+                    if (SendRetry.tooManySessions(e)) {
+                        budget.tooManySessions();
+                    }
+                    LOG.log(Level.FINE, "OAM309 temporary refusal for mailbox {0} (attempt {1}, reply {2}); retrying "
+                            + "in {3} ms{4}", new Object[] {mailbox, attempt, e.replyCode(), backoff,
+                            elsewhere ? " on another connection" : ""});
+                    if (elsewhere) {
+                        giveBack();
+                    }
+                    if (!retry.pause(backoff)) {
+                        metrics.sendFailed(mailbox, e);
+                        throw e;
+                    }
+                } catch (MessagingException | RuntimeException e) {
+                    metrics.sendFailed(mailbox, e);
+                    throw e;
+                }
             }
-            metrics.sendSucceeded();
+        }
+
+        private void giveBack() {
+            SmtpLease h = handle;
+            handle = null;
+            if (h != null) {
+                try {
+                    h.close();
+                } finally {
+                    budget.release();
+                    runtime.returned(mailbox, budget);
+                }
+            }
         }
 
         @Override
         public void close() {
             if (closed.compareAndSet(false, true)) {
-                try {
-                    handle.close();
-                } finally {
-                    permits.release();
-                    metrics.leaseReturned();
+                synchronized (this) {
+                    try {
+                        giveBack();
+                    } finally {
+                        runtime.metrics().leaseReturned();
+                    }
                 }
             }
         }

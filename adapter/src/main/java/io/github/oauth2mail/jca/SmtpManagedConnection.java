@@ -57,6 +57,7 @@ final class SmtpManagedConnection implements ManagedConnection {
         SmtpManagedConnection mc = new SmtpManagedConnection(runtime, mailbox);
         try {
             mc.connect();
+            runtime.opened(mc);
         } catch (MessagingException e) {
             ResourceException re = new ResourceException(e.getMessage());
             re.initCause(e);
@@ -118,6 +119,9 @@ final class SmtpManagedConnection implements ManagedConnection {
             return null;
         } catch (SmtpSendException e) {
             if (!e.connectionBroken()) {
+                if (SendRetry.tooManySessions(e)) {
+                    closeQuietly(); // this session is one too many at the server: free its slot there
+                }
                 throw e;
             }
             if (e.safeToRetry() && !fresh) {
@@ -152,6 +156,20 @@ final class SmtpManagedConnection implements ManagedConnection {
         for (ConnectionEventListener l : List.copyOf(listeners)) {
             l.connectionClosed(event);
         }
+    }
+
+    /** True while a physical SMTP connection is open (it holds one of the server's session slots). */
+    synchronized boolean isConnected() {
+        return connection != null && connection.isOpen();
+    }
+
+    /** Closes the physical connection if no handle uses this connection (the next use reconnects); true if closed. */
+    synchronized boolean closeIfIdle() {
+        if (!handles.isEmpty() || connection == null || destroyed.get()) {
+            return false;
+        }
+        closeQuietly();
+        return true;
     }
 
     private boolean tokenNearExpiry() {
@@ -219,6 +237,7 @@ final class SmtpManagedConnection implements ManagedConnection {
     @Override
     public void destroy() throws ResourceException {
         if (destroyed.compareAndSet(false, true)) {
+            runtime.destroyed(this);
             cleanup();
             synchronized (this) {
                 closeQuietly();

@@ -79,7 +79,7 @@ class PoolContractTest {
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(() -> Transport.send(message(session, "fails"))).isInstanceOf(PoolError.class);
         }
-        assertThat(mcf.runtime().leasePermits(ALICE).availablePermits()).isEqualTo(3);
+        assertThat(mcf.runtime().budget(ALICE).inUse()).as("budget slots taken after three Errors").isZero();
 
         Transport.send(message(session, "after three errors"));
         assertThat(server.messages()).hasSize(1);

@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -25,9 +24,9 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * An SMTP server (STARTTLS, XOAUTH2) that enforces Exchange Online's per-mailbox concurrency limit across all its
- * clients, as every node of a cluster sees it: at most {@code limit} authenticated sessions per mailbox may submit; a
- * session beyond that (in the order the sessions authenticated) gets {@code 432 4.3.2 STOREDRV.ClientSubmit; sender
- * thread limit exceeded} to MAIL FROM. Counts deliveries per {@code Message-ID} (so duplicates show), the 432s, and the
+ * clients, as every node of a cluster sees it: while a mailbox has more than {@code limit} authenticated sessions
+ * open (idle ones included), every MAIL FROM of that mailbox gets {@code 432 4.3.2 STOREDRV.ClientSubmit; sender
+ * thread limit exceeded}. Counts deliveries per {@code Message-ID} (so duplicates show), the 432s, and the
  * most authenticated sessions a mailbox had open at once.
  */
 public final class MailboxLimitSmtpServer implements AutoCloseable {
@@ -142,7 +141,7 @@ public final class MailboxLimitSmtpServer implements AutoCloseable {
                         mailbox = auth(c, line, session, inTls);
                         break;
                     case "MAIL":
-                        mailFrom(c, mailbox, session);
+                        mailFrom(c, mailbox);
                         break;
                     case "DATA":
                         c.send("354 Start mail input; end with <CRLF>.<CRLF>");
@@ -187,7 +186,7 @@ public final class MailboxLimitSmtpServer implements AutoCloseable {
         return mailbox;
     }
 
-    private void mailFrom(LineConnection c, String mailbox, Object session) throws IOException {
+    private void mailFrom(LineConnection c, String mailbox) throws IOException {
         if (mailbox == null) {
             c.send("530 5.7.57 Client not authenticated");
             return;
@@ -195,11 +194,10 @@ public final class MailboxLimitSmtpServer implements AutoCloseable {
         mailFroms.incrementAndGet();
         boolean allowed;
         synchronized (sessions) {
-            List<Object> order = new ArrayList<>(sessions.get(mailbox));
-            if (order.size() > limit) {
-                mailFromsOverLimit.incrementAndGet();
-            }
-            allowed = order.indexOf(session) < limit;
+            allowed = sessions.get(mailbox).size() <= limit;
+        }
+        if (!allowed) {
+            mailFromsOverLimit.incrementAndGet();
         }
         if (allowed) {
             c.send("250 2.1.0 Sender OK");
