@@ -48,8 +48,9 @@ final class PooledMailConnector implements MailConnector {
     }
 
     @Override
-    public void storeAuthenticationFailed(String protocol, String mailbox, String host, int port, String code) {
-        runtime.metrics().storeAuthenticationFailed(protocol, mailbox, host + ":" + port, code);
+    public void storeConnected(String protocol, String mailbox, String host, int port, MessagingException failure,
+                               String oauthStatus) {
+        runtime.metrics().storeConnected(protocol, mailbox, host + ":" + port, failure, oauthStatus);
     }
 
     @Override
