@@ -24,9 +24,10 @@ public final class Advice {
                                        boolean tokenRejected) {
         String es = enhancedStatus == null ? "" : enhancedStatus;
         if ("5.7.139".equals(es)) {
-            return "SMTP AUTH is disabled for the tenant or the mailbox: in Exchange Online PowerShell run "
-                    + "Set-CASMailbox -Identity " + f.mailbox() + " -SmtpClientAuthenticationDisabled $false (and check "
-                    + "Get-TransportConfig | fl SmtpClientAuthenticationDisabled for the whole organisation)";
+            return "SMTP AUTH is disabled for the tenant or mailbox: enable authenticated SMTP in Exchange admin "
+                    + "(Exchange Online PowerShell: Set-CASMailbox -Identity " + f.mailbox()
+                    + " -SmtpClientAuthenticationDisabled $false; for the whole organisation check "
+                    + "Get-TransportConfig | fl SmtpClientAuthenticationDisabled)";
         }
         if (kind == FailureKind.THROTTLED) {
             return "too many concurrent connections or messages for this mailbox (Exchange Online allows 3 SMTP "
@@ -97,8 +98,8 @@ public final class Advice {
                         + f.key("client-secret") + " (set " + f.key("secondary.client-secret")
                         + " next time to rotate without downtime)";
             case "AADSTS700016":
-                return "application not found in tenant: check " + f.key("client-id") + " (the Application (client) "
-                        + "ID " + f.clientId() + ") and " + f.key("tenant-id") + " (" + f.tenant() + "), and that the "
+                return "application not found in tenant: check " + f.key("client-id") + " and " + f.key("tenant-id")
+                        + " (the Application (client) ID " + f.clientId() + " in " + f.tenant() + "), and that the "
                         + "app is registered or consented in that tenant";
             case "AADSTS90002":
                 return "tenant not found: check " + f.key("tenant-id") + " (the Directory (tenant) ID or a verified "

@@ -49,7 +49,7 @@ public enum MessageId {
             + "=implicit with port 465, or check that no proxy strips STARTTLS"),
     SMTP_MECHANISM_NOT_OFFERED("OAM204", CONNECTION, f -> "the server does not offer " + f.saslMechanism() + ": set "
             + f.key("sasl-mechanism") + " to a mechanism it offers, or enable SMTP AUTH on the server"),
-    SMTP_TLS_FAILED("OAM205", TLS, null),
+    SMTP_TLS_FAILED("OAM205", TLS, f -> Advice.forTls(f, false)),
     SMTP_CONNECT_FAILED("OAM206", CONNECTION, f -> "nothing accepts connections on " + f.smtpServer() + ": check "
             + f.key("smtp.host") + " and " + f.key("smtp.port") + " (587 with starttls, 465 with implicit) and that a "
             + "firewall allows outgoing connections to it"),
