@@ -23,6 +23,8 @@ import javax.net.ssl.SSLSocketFactory;
  */
 public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoCloseable {
 
+    private static final String SMTP = "SMTP";
+
     private final ConnectorSettings settings;
     private final TokenRefresher refresher;
     private final AuditLog audit;
@@ -158,8 +160,6 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoClosea
                 r == null ? smtpServer() : r.server(), smtpServer(), busy, Math.max(0, open - busy), lastSuccess,
                 Instant.now());
     }
-
-    private static final String SMTP = "SMTP";
 
     private String smtpServer() {
         return settings.smtpHost() + ":" + settings.smtpPort();

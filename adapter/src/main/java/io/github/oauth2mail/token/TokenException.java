@@ -34,7 +34,7 @@ public class TokenException extends Exception implements MailFailure {
      */
     public TokenException(MessageId id, Kind kind, String text, String errorCode, String correlationId,
                           Duration retryAfter, Throwable cause) {
-        this(id, kind, id.message(text), errorCode, correlationId, retryAfter, cause, true);
+        this(id.message(text), id, kind, errorCode, correlationId, retryAfter, cause);
     }
 
     /** Bridge: lead converts call sites after merge (the ID is read from the OAMnnn the message starts with). */
@@ -49,12 +49,12 @@ public class TokenException extends Exception implements MailFailure {
      */
     public TokenException(Kind kind, String message, String errorCode, String correlationId, Duration retryAfter,
                           Throwable cause) {
-        this(MessageId.leading(message, MessageId.TOKEN_REQUEST_REJECTED), kind, message, errorCode, correlationId,
-                retryAfter, cause, true);
+        this(message, MessageId.leading(message, MessageId.TOKEN_REQUEST_REJECTED), kind, errorCode, correlationId,
+                retryAfter, cause);
     }
 
-    private TokenException(MessageId id, Kind kind, String message, String errorCode, String correlationId,
-                           Duration retryAfter, Throwable cause, boolean whole) {
+    private TokenException(String message, MessageId id, Kind kind, String errorCode, String correlationId,
+                           Duration retryAfter, Throwable cause) {
         super(message, cause);
         this.messageId = id;
         this.kind = kind;
