@@ -87,7 +87,7 @@ public final class ClientCertificate {
         } catch (IOException e) {
             if (e.getCause() instanceof java.security.UnrecoverableKeyException
                     || String.valueOf(e.getMessage()).contains("password")) {
-                throw new IllegalArgumentException("wrong password for PKCS#12 file " + path);
+                throw new WrongPassword("wrong password for PKCS#12 file " + path);
             }
             throw new IllegalArgumentException("file " + path + " is neither PEM nor a readable PKCS#12 file");
         } catch (GeneralSecurityException e) {
@@ -169,6 +169,15 @@ public final class ClientCertificate {
                 }
             }
             throw new IllegalArgumentException("PEM file " + path + " has no unencrypted PKCS#8 PRIVATE KEY block");
+        }
+    }
+
+    /** The PKCS#12 file's password is wrong (the problem is then the password key, not the path key). */
+    static final class WrongPassword extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        WrongPassword(String message) {
+            super(message);
         }
     }
 }

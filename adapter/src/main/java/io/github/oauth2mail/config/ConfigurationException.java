@@ -1,12 +1,14 @@
 package io.github.oauth2mail.config;
 
+import io.github.oauth2mail.failure.MailFailure;
+import io.github.oauth2mail.failure.MessageId;
 import java.util.List;
 
 /**
  * The configuration of a connector resource is invalid. Lists every problem at once, each naming its full key; never
  * contains a secret value.
  */
-public class ConfigurationException extends RuntimeException {
+public class ConfigurationException extends RuntimeException implements MailFailure {
 
     private static final long serialVersionUID = 1L;
 
@@ -19,6 +21,11 @@ public class ConfigurationException extends RuntimeException {
         this.problems = List.copyOf(problems);
     }
 
+    @Override
+    public MessageId messageId() {
+        return MessageId.CONFIGURATION_INVALID;
+    }
+
     public String configName() {
         return configName;
     }
@@ -29,7 +36,7 @@ public class ConfigurationException extends RuntimeException {
     }
 
     private static String format(String configName, List<String> problems) {
-        StringBuilder sb = new StringBuilder("OAM001 Connector resource '").append(configName)
+        StringBuilder sb = new StringBuilder(MessageId.CONFIGURATION_INVALID.message("Connector resource '")).append(configName)
                 .append("' is not configured correctly (").append(problems.size())
                 .append(problems.size() == 1 ? " problem" : " problems").append("):");
         for (String p : problems) {

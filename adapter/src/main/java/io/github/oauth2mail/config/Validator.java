@@ -199,7 +199,7 @@ final class Validator {
         try {
             return ClientCertificate.load(paths.get(path), secrets.get(password));
         } catch (IllegalArgumentException e) {
-            problem(e.getMessage().startsWith("wrong password") ? password : path, e.getMessage());
+            problem(e instanceof ClientCertificate.WrongPassword ? password : path, e.getMessage());
             return null;
         }
     }

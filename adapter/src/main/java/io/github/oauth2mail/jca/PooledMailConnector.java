@@ -2,6 +2,8 @@ package io.github.oauth2mail.jca;
 
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.failure.AdapterMessagingException;
+import io.github.oauth2mail.failure.MessageId;
 import io.github.oauth2mail.ops.ConnectorMetrics;
 import io.github.oauth2mail.token.TokenProvider;
 import io.github.oauth2mail.transport.MailConnector;
@@ -52,8 +54,9 @@ final class PooledMailConnector implements MailConnector {
     }
 
     @Override
-    public void storeAuthenticationFailed(String protocol, String mailbox, String host, int port, String code) {
-        runtime.metrics().storeAuthenticationFailed(protocol, mailbox, host + ":" + port, code);
+    public void storeConnected(String protocol, String mailbox, String host, int port, MessagingException failure,
+                               String oauthStatus) {
+        runtime.metrics().storeConnected(protocol, mailbox, host + ":" + port, failure, oauthStatus);
     }
 
     @Override
@@ -79,13 +82,13 @@ final class PooledMailConnector implements MailConnector {
      */
     private SmtpLease allocate(String mailbox, MailboxBudget budget, Duration wait) throws MessagingException {
         if (runtime.isClosed()) {
-            throw new MessagingException("OAM307 The Session of connector resource '" + runtime.settings().name()
+            throw new AdapterMessagingException(MessageId.RUNTIME_CLOSED, "The Session of connector resource '" + runtime.settings().name()
                     + "' belongs to a closed connection factory or a stopped resource adapter; look the Session up again");
         }
         ConnectorSettings s = runtime.settings();
         try {
             if (!budget.acquire(wait)) {
-                throw new MessagingException("OAM304 No SMTP connection for mailbox " + mailbox + " became free within "
+                throw new AdapterMessagingException(MessageId.POOL_WAIT_EXCEEDED, "No SMTP connection for mailbox " + mailbox + " became free within "
                         + wait.toMillis() + " ms: all " + budget.limit() + " allowed now (" + s.key(
                         Setting.MAX_CONNECTIONS_PER_MAILBOX) + "=" + s.maxConnectionsPerMailbox() + ") are in use "
                         + "(raise " + s.key(Setting.POOL_WAIT_MS) + " or send less in parallel)");
@@ -160,8 +163,11 @@ final class PooledMailConnector implements MailConnector {
                 } catch (SmtpSendException e) {
                     long backoff = retry.backoffMillis(attempt);
                     if (!SendRetry.retryable(e) || retry.clock().millis() + backoff >= deadline) {
-                        metrics.sendFailed(mailbox, e);
-                        throw e;
+                        SmtpSendException last = attempt == 1 ? e : e.afterAttempts(attempt,
+                                runtime.settings().key(Setting.SEND_DEADLINE_MS),
+                                runtime.settings().sendDeadline().toMillis());
+                        metrics.sendFailed(mailbox, last);
+                        throw last;
                     }
                     boolean elsewhere = e.connectionBroken() || SendRetry.tooManySessions(e);
                     if (SendRetry.tooManySessions(e)) {

@@ -1,13 +1,16 @@
 package io.github.oauth2mail.ops;
 
 import io.github.oauth2mail.config.ConnectorSettings;
+import io.github.oauth2mail.failure.FailureKind;
 import io.github.oauth2mail.token.TokenProvider;
 import io.github.oauth2mail.token.TokenRefresher;
 import io.github.oauth2mail.token.TokenStatus;
 import java.time.Instant;
 import java.util.Date;
 import java.util.EnumMap;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import javax.management.ObjectName;
@@ -19,6 +22,8 @@ import javax.net.ssl.SSLSocketFactory;
  * {@link AuditLog}. Thread-safe; the hooks are cheap (adders and volatile writes).
  */
 public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoCloseable {
+
+    private static final String SMTP = "SMTP";
 
     private final ConnectorSettings settings;
     private final TokenRefresher refresher;
@@ -32,11 +37,16 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoClosea
     private final AtomicInteger inUse = new AtomicInteger();
     private final LongAdder sendsOk = new LongAdder();
     private final Map<FailureKind, LongAdder> sendsFailed = new EnumMap<>(FailureKind.class);
+    private final Map<FailureKind, LongAdder> storesFailed = new EnumMap<>(FailureKind.class);
     private volatile Instant lastSuccess;
-    /** The last send/connect failure. */
+    /** The last send/connect/store failure. */
     private volatile ErrorRecord lastSendError;
-    /** The mail server's last refusal, cleared by any success. */
-    private volatile ErrorRecord refusal;
+    /** The last refusal by each mail server's protocol (SMTP, IMAP, POP3), removed by a success of that protocol. */
+    private final Map<String, Refusal> refusals = new ConcurrentHashMap<>();
+
+    /** A mail server refused us: what, and which server. */
+    private record Refusal(ErrorRecord error, String server) {
+    }
 
     private ConnectorMetrics(ConnectorSettings settings, SSLSocketFactory tls, TokenProvider tokens) {
         this.settings = settings;
@@ -45,6 +55,7 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoClosea
         this.activeCheck = new ActiveCheck(settings, tls, tokens);
         for (FailureKind k : FailureKind.values()) {
             sendsFailed.put(k, new LongAdder());
+            storesFailed.put(k, new LongAdder());
         }
         if (refresher != null) {
             refresher.addListener(audit);
@@ -76,7 +87,7 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoClosea
 
     public void connectionCreated() {
         created.increment();
-        refusal = null;
+        refusals.remove(SMTP);
     }
 
     public void connectionDestroyed() {
@@ -94,25 +105,46 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoClosea
     public void sendSucceeded() {
         sendsOk.increment();
         lastSuccess = Instant.now();
-        refusal = null;
+        refusals.remove(SMTP);
     }
 
     /** A send (or the connection it needed) failed. */
-    /** An IMAP/POP3 server rejected the token and a fresh one (audit {@code OAM406}); not a send, so not counted. */
-    public void storeAuthenticationFailed(String protocol, String mailbox, String server, String code) {
-        audit.storeAuthenticationFailed(protocol, mailbox, server, code);
-    }
-
     public void sendFailed(String mailbox, Throwable e) {
         FailureKind kind = KnownFailures.classify(e);
         sendsFailed.get(kind).increment();
         ErrorRecord err = ErrorRecord.of(e, Instant.now());
         lastSendError = err;
         if (kind.serverRefused()) {
-            refusal = err;
+            refusals.put(SMTP, new Refusal(err, smtpServer()));
         }
         if (kind == FailureKind.AUTH) {
             audit.authenticationFailed(mailbox, e);
+        }
+    }
+
+    /**
+     * An IMAP/POP3 store connected ({@code failure} null) or failed to, after its one retry with a fresh token. A
+     * failure counts by kind (StoreFailures*), becomes the last error, and a refusal by the server makes health DOWN
+     * (OAM432) until that protocol connects again; a token rejected twice is audited (OAM406).
+     *
+     * @param protocol    {@code IMAP} or {@code POP3}
+     * @param server      {@code host:port}
+     * @param oauthStatus the status of the server's OAuth2 error challenge (e.g. {@code 401}), or null
+     */
+    public void storeConnected(String protocol, String mailbox, String server, Throwable failure, String oauthStatus) {
+        if (failure == null) {
+            refusals.remove(protocol);
+            return;
+        }
+        FailureKind kind = KnownFailures.classify(failure);
+        storesFailed.get(kind).increment();
+        ErrorRecord err = ErrorRecord.of(failure, Instant.now());
+        lastSendError = err;
+        if (kind.serverRefused()) {
+            refusals.put(protocol, new Refusal(err, protocol + " " + server));
+        }
+        if (kind == FailureKind.AUTH) {
+            audit.storeAuthenticationFailed(protocol, mailbox, server, oauthStatus != null ? oauthStatus : "rejected");
         }
     }
 
@@ -120,12 +152,17 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoClosea
 
     /** The health now, from what is known (no network call). */
     public Health health() {
-        ErrorRecord r = refusal;
+        Refusal r = refusals.values().stream().max(Comparator.comparing(x -> x.error().at())).orElse(null);
         int open = getConnectionsOpen();
         int busy = getConnectionsInUse();
-        return HealthCheck.evaluate(refresher == null ? null : refresher.status(), r == null ? null : r.cause(),
-                r == null ? null : r.at(), settings.smtpHost() + ":" + settings.smtpPort(), busy,
-                Math.max(0, open - busy), lastSuccess, Instant.now());
+        return HealthCheck.evaluate(refresher == null ? null : refresher.status(),
+                r == null ? null : r.error().cause(), r == null ? null : r.error().at(),
+                r == null ? smtpServer() : r.server(), smtpServer(), busy, Math.max(0, open - busy), lastSuccess,
+                Instant.now());
+    }
+
+    private String smtpServer() {
+        return settings.smtpHost() + ":" + settings.smtpPort();
     }
 
     @Override
@@ -143,12 +180,12 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoClosea
 
     /** True when the mail server refused the last connection and nothing succeeded since. */
     boolean mailServerRefused() {
-        return refusal != null;
+        return refusals.containsKey(SMTP);
     }
 
     /** A probe connection succeeded. */
     void mailServerAccepted() {
-        refusal = null;
+        refusals.remove(SMTP);
     }
 
     /** A probe connection failed. */
@@ -156,7 +193,7 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoClosea
         ErrorRecord err = ErrorRecord.of(e, Instant.now());
         lastSendError = err;
         if (KnownFailures.classify(e).serverRefused()) {
-            refusal = err;
+            refusals.put(SMTP, new Refusal(err, smtpServer()));
         }
     }
 
@@ -292,6 +329,26 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoClosea
     @Override
     public long getSendsFailedOther() {
         return sendsFailed.get(FailureKind.OTHER).sum();
+    }
+
+    @Override
+    public long getStoreFailures() {
+        return storesFailed.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    @Override
+    public long getStoreFailuresAuth() {
+        return storesFailed.get(FailureKind.AUTH).sum();
+    }
+
+    @Override
+    public long getStoreFailuresConnection() {
+        return storesFailed.get(FailureKind.CONNECTION).sum() + storesFailed.get(FailureKind.TLS).sum();
+    }
+
+    @Override
+    public long getStoreFailuresToken() {
+        return storesFailed.get(FailureKind.TOKEN).sum();
     }
 
     @Override

@@ -88,6 +88,20 @@ public interface ConnectorMetricsMBean {
 
     Date getLastSuccess();
 
+    // ---- IMAP/POP3 store connections (after the one retry with a fresh token) ----
+
+    /** All failed IMAP/POP3 store connections; the next attributes split them by cause. */
+    long getStoreFailures();
+
+    /** The IMAP/POP3 server did not accept the token, nor a freshly fetched one. */
+    long getStoreFailuresAuth();
+
+    /** IMAP/POP3 server unreachable, session refused or TLS failed. */
+    long getStoreFailuresConnection();
+
+    /** No access token could be had for an IMAP/POP3 connection. */
+    long getStoreFailuresToken();
+
     // ---- last error (token or mail) ----
 
     /** e.g. {@code AADSTS7000215}, {@code invalid_client}, {@code 535 5.7.3}, {@code ConnectException}. */

@@ -4,6 +4,7 @@ import io.github.oauth2mail.config.ConfigurationException;
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.SettingsSource;
 import io.github.oauth2mail.config.TlsSupport;
+import io.github.oauth2mail.failure.FailureKind;
 import io.github.oauth2mail.token.AccessToken;
 import io.github.oauth2mail.token.TokenException;
 import io.github.oauth2mail.token.TokenRefresher;
@@ -135,9 +136,7 @@ public final class Diagnose {
             socket.connect(new InetSocketAddress(s.smtpHost(), s.smtpPort()), (int) s.connectTimeout().toMillis());
             report.ok("TCP connect " + server, null);
         } catch (IOException e) {
-            MessagingException me = new MessagingException("OAM206 cannot open SMTP connection to " + server
-                    + " (connect): " + e, e);
-            report.fail("TCP connect " + server, e.toString(), KnownFailures.code(me), null, KnownFailures.fix(s, me));
+            report.fail("TCP connect " + server, e.toString(), KnownFailures.code(e), null, KnownFailures.fix(s, e));
         }
     }
 

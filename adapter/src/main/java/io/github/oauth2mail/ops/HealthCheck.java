@@ -12,8 +12,8 @@ import java.util.Map;
  * <li>DOWN (OAM430) when the last token request failed permanently (wrong or expired credential, unknown app or
  * tenant): an admin must act; it stays DOWN until a token request succeeds.</li>
  * <li>DOWN (OAM431) when no valid token is held and the last request failed (transient: network, 5xx, 429).</li>
- * <li>DOWN (OAM432) when the mail server refused the last connection (refused, TLS, AUTH rejected) and nothing
- * succeeded since.</li>
+ * <li>DOWN (OAM432) when a mail server (SMTP, IMAP or POP3) refused the last connection of its protocol (refused,
+ * TLS, AUTH rejected) and nothing of that protocol succeeded since.</li>
  * <li>UP otherwise, also before the first token (nothing has failed yet).</li>
  * </ol>
  */
@@ -26,13 +26,14 @@ public final class HealthCheck {
      * @param token      the refresher's snapshot, or null when the token provider gives none
      * @param refusal    the mail server's last refusal if nothing succeeded since, else null
      * @param refusalAt  when that refusal happened
-     * @param server     {@code host:port} of the mail server
+     * @param refusedBy  the server that refused ({@code host:port}, with the protocol for IMAP/POP3)
+     * @param server     {@code host:port} of the SMTP server
      * @param inUse      connections in use
      * @param idle       open connections not in use
      * @param lastSendOk the last successful send, or null
      */
-    public static Health evaluate(TokenStatus token, Throwable refusal, Instant refusalAt, String server, int inUse,
-                                  int idle, Instant lastSendOk, Instant now) {
+    public static Health evaluate(TokenStatus token, Throwable refusal, Instant refusalAt, String refusedBy,
+                                  String server, int inUse, int idle, Instant lastSendOk, Instant now) {
         Map<String, String> data = new LinkedHashMap<>();
         if (token != null) {
             data.put("tokenExpiresAt", String.valueOf(token.expiresAt()));
@@ -48,6 +49,7 @@ public final class HealthCheck {
         if (refusal != null) {
             data.put("lastMailServerErrorCode", String.valueOf(KnownFailures.code(refusal)));
             data.put("lastMailServerErrorAt", String.valueOf(refusalAt));
+            data.put("lastMailServerError", refusedBy);
         }
         if (token != null && token.lastErrorAt() != null) {
             String what = token.lastErrorCode() + (token.lastCorrelationId() == null ? ""
@@ -63,7 +65,7 @@ public final class HealthCheck {
             }
         }
         if (refusal != null) {
-            return new Health(false, "OAM432 mail server " + server + " refused the connection ("
+            return new Health(false, "OAM432 mail server " + refusedBy + " refused the connection ("
                     + KnownFailures.code(refusal) + ", at " + refusalAt + "): " + refusal.getMessage(), data);
         }
         if (token != null && token.expiresAt() == null) {

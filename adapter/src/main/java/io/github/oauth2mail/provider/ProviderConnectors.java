@@ -1,6 +1,8 @@
 package io.github.oauth2mail.provider;
 
 import io.github.oauth2mail.config.SettingsSource;
+import io.github.oauth2mail.failure.AdapterMessagingException;
+import io.github.oauth2mail.failure.MessageId;
 import io.github.oauth2mail.jca.OAuth2MailManagedConnectionFactory;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -48,7 +50,8 @@ public final class ProviderConnectors {
             name = appSession.getProperty(CONFIG_NAME_DOTTED);
         }
         if (name == null || name.isBlank()) {
-            throw new MessagingException("OAM240 This mail session uses the OAuth2 mail connector's transport but has no "
+            throw new AdapterMessagingException(MessageId.TRANSPORT_NO_CONFIG_NAME, "This mail session uses the OAuth2 "
+                    + "mail connector's transport but has no "
                     + "property " + CONFIG_NAME + " (the name of its oauth2mail.<name>.* settings)");
         }
         OAuth2MailManagedConnectionFactory factory = FACTORIES.computeIfAbsent(name.trim(),

@@ -1,5 +1,6 @@
 package io.github.oauth2mail.token;
 
+import com.microsoft.aad.msal4j.AuthenticationErrorCode;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.MsalException;
 import com.microsoft.aad.msal4j.MsalServiceException;
@@ -105,10 +106,10 @@ final class MsalCalls {
             }
         }
         String code = e instanceof MsalException ? ((MsalException) e).errorCode() : e.getClass().getSimpleName();
-        if ("http_timeout".equals(code)) {
+        if (AuthenticationErrorCode.HTTP_TIMEOUT.equals(code)) {
             return TokenErrors.fromIo(ctx, new java.net.SocketTimeoutException());
         }
-        if ("invalid_json".equals(code)) {
+        if (AuthenticationErrorCode.INVALID_JSON.equals(code)) {
             // MSAL4J gives no status here: an HTML error page from the endpoint or a proxy (502/503 during an outage)
             return new TokenException(TokenException.Kind.TRANSIENT, "OAM111 Connector resource '" + ctx.resource()
                     + "' got no access token from " + ctx.describe() + ": the answer is not JSON (an error page from "

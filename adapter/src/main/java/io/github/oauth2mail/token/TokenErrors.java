@@ -1,6 +1,10 @@
 package io.github.oauth2mail.token;
 
+import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.failure.Advice;
+import io.github.oauth2mail.failure.Facts;
+import io.github.oauth2mail.failure.MessageId;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -15,7 +19,8 @@ import javax.net.ssl.SSLException;
 
 /**
  * Turns identity provider answers and I/O failures into {@link TokenException}s: transient or permanent, with the
- * error code, correlation id and a hint naming the key to fix. Messages carry no secret and no token.
+ * error code, correlation id and the advice (from the one table, {@link Advice}) naming the key to fix. Messages
+ * carry no secret and no token.
  */
 final class TokenErrors {
 
@@ -49,8 +54,8 @@ final class TokenErrors {
         boolean transientError = status == 429 || status == 408 || status >= 500
                 || (error != null && TRANSIENT_CODES.contains(error));
         Duration wait = transientError ? parseRetryAfter(retryAfter, Instant.now()) : null;
-        StringBuilder msg = new StringBuilder(transientError ? "OAM111" : "OAM112")
-                .append(" Connector resource '").append(ctx.resource()).append("' got no access token from ")
+        MessageId id = transientError ? MessageId.TOKEN_PROVIDER_UNAVAILABLE : MessageId.TOKEN_REQUEST_REJECTED;
+        StringBuilder msg = new StringBuilder("Connector resource '").append(ctx.resource()).append("' got no access token from ")
                 .append(ctx.describe()).append(':');
         if (status > 0) {
             msg.append(" HTTP ").append(status);
@@ -64,11 +69,11 @@ final class TokenErrors {
         if (correlationId != null) {
             msg.append(" [correlation id ").append(correlationId).append(']');
         }
-        msg.append(": ").append(hint(ctx, code, error, status, wait));
+        msg.append(": ").append(Advice.forTokenResponse(facts(ctx), code, transientError, status, wait));
         if (description != null && !description.isBlank()) {
             msg.append(" (identity provider said: ").append(shorten(description)).append(')');
         }
-        return new TokenException(transientError ? TokenException.Kind.TRANSIENT : TokenException.Kind.PERMANENT,
+        return new TokenException(id, transientError ? TokenException.Kind.TRANSIENT : TokenException.Kind.PERMANENT,
                 msg.toString(), code, correlationId, wait, cause);
     }
 
@@ -80,23 +85,24 @@ final class TokenErrors {
                 ? "TLS failed (" + e.getClass().getSimpleName() + "): check that " + ctx.key(Setting.TRUST_STORE_PATH)
                         + " (or the JVM trust store) trusts the token endpoint's certificate"
                 : "cannot reach it (" + e.getClass().getSimpleName() + "): check network, proxy and host name";
-        return new TokenException(TokenException.Kind.TRANSIENT, "OAM110 Connector resource '" + ctx.resource()
-                + "' got no access token from " + ctx.describe() + ": " + what + "; retrying with back-off",
-                "io_error", null, e);
+        return new TokenException(MessageId.TOKEN_ENDPOINT_UNREACHABLE, TokenException.Kind.TRANSIENT,
+                "Connector resource '" + ctx.resource() + "' got no access token from " + ctx.describe() + ": " + what
+                + "; retrying with back-off", "io_error", null, null, e);
     }
 
     /** A 2xx answer that is not a usable token (see {@link TokenResponses}). */
     static TokenException invalidResponse(SourceContext ctx, String what) {
-        return new TokenException(TokenException.Kind.PERMANENT, "OAM113 Connector resource '" + ctx.resource()
-                + "' got an unusable token response from " + ctx.describe() + ": " + what
-                + "; check that the endpoint is an OAuth2 token endpoint", "invalid_token_response", null, null);
+        return new TokenException(MessageId.TOKEN_RESPONSE_UNUSABLE, TokenException.Kind.PERMANENT,
+                "Connector resource '" + ctx.resource() + "' got an unusable token response from " + ctx.describe()
+                + ": " + what + "; check that the endpoint is an OAuth2 token endpoint", "invalid_token_response",
+                null, null, null);
     }
 
     /** A local problem (key, file) that keeps a request from being made. */
     static TokenException local(SourceContext ctx, Setting key, String what, Throwable cause) {
-        return new TokenException(TokenException.Kind.PERMANENT, "OAM114 Connector resource '" + ctx.resource()
-                + "' cannot request an access token from " + ctx.describe() + ": " + what + "; check "
-                + ctx.key(key), "local_error", null, cause);
+        return new TokenException(MessageId.TOKEN_REQUEST_LOCAL_PROBLEM, TokenException.Kind.PERMANENT,
+                "Connector resource '" + ctx.resource() + "' cannot request an access token from " + ctx.describe()
+                + ": " + what + "; check " + ctx.key(key), "local_error", null, null, cause);
     }
 
     static String aadsts(String description) {
@@ -107,57 +113,11 @@ final class TokenErrors {
         return m.find() ? "AADSTS" + m.group(1) : null;
     }
 
-    static String hint(SourceContext ctx, String code, String error, int status, Duration wait) {
-        if (status == 429) {
-            return "rate limited by the identity provider; retrying after " + (wait == null ? "a back-off" : wait.toSeconds() + " s");
-        }
-        if (status >= 500 || (error != null && TRANSIENT_CODES.contains(error))) {
-            return "identity provider error; retrying with back-off";
-        }
-        String c = code == null ? "" : code;
-        switch (c) {
-            case "AADSTS7000215":
-                return "client secret is wrong: check " + ctx.key(Setting.CLIENT_SECRET)
-                        + " (use the secret's Value, not its ID)";
-            case "AADSTS7000222":
-                return "client secret expired: create a new one in the app registration and set "
-                        + ctx.key(Setting.CLIENT_SECRET);
-            case "AADSTS700016":
-                return "application not found in tenant: check " + ctx.key(Setting.CLIENT_ID) + " and "
-                        + ctx.key(Setting.TENANT_ID);
-            case "AADSTS90002":
-                return "tenant not found: check " + ctx.key(Setting.TENANT_ID);
-            case "AADSTS700027":
-            case "AADSTS7000214":
-                return "the certificate is not accepted: upload it to the app registration or check "
-                        + ctx.key(Setting.CERTIFICATE_PATH);
-            case "AADSTS70021":
-            case "AADSTS700211":
-            case "AADSTS700024":
-                return "the federated assertion is not accepted: check the federated credential (issuer, subject) of "
-                        + "the app and that " + ctx.key(Setting.FEDERATED_TOKEN_FILE) + " is fresh";
-            case "AADSTS1002012":
-            case "AADSTS70011":
-            case "invalid_scope":
-                return "scope rejected: check " + ctx.key(Setting.SCOPE);
-            case "invalid_client":
-                return "client authentication failed: check " + ctx.key(Setting.CLIENT_ID) + " and the credential ("
-                        + ctx.credential() + ")";
-            case "unauthorized_client":
-                return "the client may not use this grant: check the client's configuration at the identity provider and "
-                        + ctx.key(Setting.GRANT_TYPE);
-            case "invalid_grant":
-                return "grant rejected (refresh token revoked or expired, or assertion not accepted): check "
-                        + ctx.key(Setting.REFRESH_TOKEN) + " / " + ctx.key(Setting.SIGNING_KEY_PATH) + ", "
-                        + ctx.key(Setting.JWT_ISSUER) + " and that the mailbox may be impersonated";
-            case "invalid_request":
-                return "request rejected as malformed: check " + ctx.key(Setting.TOKEN_ENDPOINT) + " / "
-                        + ctx.key(Setting.AUTHORITY) + " and " + ctx.key(Setting.CLIENT_AUTH);
-            case "unsupported_grant_type":
-                return "grant not supported by this endpoint: check " + ctx.key(Setting.GRANT_TYPE);
-            default:
-                return "rejected by the identity provider: check the settings of resource '" + ctx.resource() + "'";
-        }
+    /** What advice may name about the resource of {@code ctx}. */
+    static Facts facts(SourceContext ctx) {
+        ConnectorSettings st = ctx.settings();
+        return new Facts(st.name(), st.mailbox(), st.clientId(), st.tenantId(), st.smtpHost(), st.smtpPort(),
+                String.valueOf(st.saslMechanism()), ctx.credential());
     }
 
     /** {@code Retry-After} as seconds or HTTP date; null when absent or unreadable. Capped at one hour. */

@@ -1,5 +1,7 @@
 package io.github.oauth2mail.token;
 
+import io.github.oauth2mail.failure.MailFailure;
+import io.github.oauth2mail.failure.MessageId;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -7,7 +9,7 @@ import java.time.Instant;
  * No access token could be obtained. The message names the connector resource, the identity provider's error code and
  * correlation id where known, and what to fix; it never contains a secret or a token.
  */
-public class TokenException extends Exception {
+public class TokenException extends Exception implements MailFailure {
 
     private static final long serialVersionUID = 1L;
 
@@ -19,27 +21,52 @@ public class TokenException extends Exception {
         PERMANENT
     }
 
+    private final MessageId messageId;
     private final Kind kind;
     private final String errorCode;
     private final String correlationId;
     private final Instant occurredAt;
     private final Duration retryAfter;
 
+    /**
+     * @param text       the message after the ID
+     * @param retryAfter the identity provider's {@code Retry-After} (429/503), or null
+     */
+    public TokenException(MessageId id, Kind kind, String text, String errorCode, String correlationId,
+                          Duration retryAfter, Throwable cause) {
+        this(id.message(text), id, kind, errorCode, correlationId, retryAfter, cause);
+    }
+
+    /** Bridge: lead converts call sites after merge (the ID is read from the OAMnnn the message starts with). */
     public TokenException(Kind kind, String message, String errorCode, String correlationId, Throwable cause) {
         this(kind, message, errorCode, correlationId, null, cause);
     }
 
     /**
+     * Bridge: lead converts call sites after merge (the ID is read from the OAMnnn the message starts with).
+     *
      * @param retryAfter the identity provider's {@code Retry-After} (429/503), or null
      */
     public TokenException(Kind kind, String message, String errorCode, String correlationId, Duration retryAfter,
                           Throwable cause) {
+        this(message, MessageId.leading(message, MessageId.TOKEN_REQUEST_REJECTED), kind, errorCode, correlationId,
+                retryAfter, cause);
+    }
+
+    private TokenException(String message, MessageId id, Kind kind, String errorCode, String correlationId,
+                           Duration retryAfter, Throwable cause) {
         super(message, cause);
+        this.messageId = id;
         this.kind = kind;
         this.errorCode = errorCode;
         this.correlationId = correlationId;
         this.retryAfter = retryAfter;
         this.occurredAt = Instant.now();
+    }
+
+    @Override
+    public MessageId messageId() {
+        return messageId;
     }
 
     /** How long the identity provider asked us to wait ({@code Retry-After}), or null. */

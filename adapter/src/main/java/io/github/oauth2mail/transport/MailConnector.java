@@ -36,12 +36,14 @@ public interface MailConnector {
     SmtpLease lease(String mailbox) throws MessagingException;
 
     /**
-     * An IMAP/POP3 server did not accept the token for {@code mailbox}, nor a freshly fetched one: recorded for
-     * operations (the audit log's {@code OAM406}). The default does nothing.
+     * An IMAP/POP3 store connected for {@code mailbox} ({@code failure} null), or failed to after its one retry with a
+     * fresh token: recorded for operations (metrics, health and, when the token was rejected, the audit log's
+     * {@code OAM406}), as SMTP sends are. The default does nothing.
      *
-     * @param protocol {@code IMAP} or {@code POP3}
-     * @param code     the server's OAuth2 error status if it sent one (e.g. {@code 401}), else {@code rejected}
+     * @param protocol    {@code IMAP} or {@code POP3}
+     * @param oauthStatus the server's OAuth2 error status if it sent one (e.g. {@code 401}), else null
      */
-    default void storeAuthenticationFailed(String protocol, String mailbox, String host, int port, String code) {
+    default void storeConnected(String protocol, String mailbox, String host, int port, MessagingException failure,
+                                String oauthStatus) {
     }
 }

@@ -2,6 +2,8 @@ package io.github.oauth2mail.transport;
 
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.failure.AdapterAuthenticationException;
+import io.github.oauth2mail.failure.MessageId;
 import jakarta.mail.AuthenticationFailedException;
 
 /**
@@ -18,15 +20,15 @@ public final class Mailboxes {
      * is the configured or an allowed mailbox; otherwise an AuthenticationFailedException, before any network traffic.
      */
     public static String choose(ConnectorSettings s, String user) throws AuthenticationFailedException {
-        return s.mailboxFor(user).orElseThrow(() -> new AuthenticationFailedException("OAM232 Mailbox '"
+        return s.mailboxFor(user).orElseThrow(() -> new AdapterAuthenticationException(MessageId.MAILBOX_NOT_ALLOWED, "Mailbox '"
                 + EnvelopeAddress.printable(user.strip()) + "' is not allowed for connector resource '" + s.name()
-                + "': it may send as " + s.mailbox() + " and the mailboxes listed in " + s.key(Setting.ALLOWED_MAILBOXES)));
+                + "': it may send as " + s.mailbox() + " and the mailboxes listed in " + s.key(Setting.ALLOWED_MAILBOXES), null));
     }
 
     /** IMAP and POP3: the same rule as {@link #choose}, refused with {@code OAM220}. */
     static String forStore(ConnectorSettings s, String user) throws AuthenticationFailedException {
-        return s.mailboxFor(user).orElseThrow(() -> new AuthenticationFailedException("OAM220 mailbox "
+        return s.mailboxFor(user).orElseThrow(() -> new AdapterAuthenticationException(MessageId.STORE_MAILBOX_NOT_ALLOWED, "mailbox "
                 + EnvelopeAddress.printable(user) + " may not be used with connector resource " + s.name()
-                + ": it is neither " + s.key(Setting.MAILBOX) + " nor listed in " + s.key(Setting.ALLOWED_MAILBOXES)));
+                + ": it is neither " + s.key(Setting.MAILBOX) + " nor listed in " + s.key(Setting.ALLOWED_MAILBOXES), null));
     }
 }

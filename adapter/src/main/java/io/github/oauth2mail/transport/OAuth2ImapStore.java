@@ -2,6 +2,8 @@ package io.github.oauth2mail.transport;
 
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.failure.AdapterAuthenticationException;
+import io.github.oauth2mail.failure.AdapterMessagingException;
 import io.github.oauth2mail.token.AccessToken;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Folder;
@@ -86,9 +88,9 @@ public class OAuth2ImapStore extends OAuth2Store implements QuotaAwareStore {
                 throw e;
             }
             if (login.tokenRejected()) {
-                throw new AuthenticationFailedException(login.getMessage(), login);
+                throw new AdapterAuthenticationException(login);
             }
-            throw new MessagingException(login.getMessage(), login);
+            throw new AdapterMessagingException(login);
         } catch (RuntimeException e) {
             closeQuietly(store);
             throw e;

@@ -2,6 +2,9 @@ package io.github.oauth2mail.transport;
 
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.failure.AdapterAuthenticationException;
+import io.github.oauth2mail.failure.AdapterMessagingException;
+import io.github.oauth2mail.failure.MessageId;
 import io.github.oauth2mail.token.AccessToken;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
@@ -9,8 +12,10 @@ import jakarta.mail.Provider;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.URLName;
+import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.Properties;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -76,7 +81,7 @@ public class OAuth2Pop3Store extends OAuth2Store {
         ConnectorSettings s = connector.settings();
         String server = s.pop3Host() + ":" + s.pop3Port();
         if (s.saslMechanism() != ConnectorSettings.Sasl.XOAUTH2) {
-            throw new MessagingException("OAM226 the POP3 store authenticates with XOAUTH2 only, but "
+            throw new AdapterMessagingException(MessageId.POP3_XOAUTH2_ONLY, "the POP3 store authenticates with XOAUTH2 only, but "
                     + s.key(Setting.SASL_MECHANISM) + "=" + s.saslMechanism() + "; use IMAP, or XOAUTH2");
         }
         Store store = listenedTo(Delegates.store(session, "pop3", p -> configure(p, s, connector.tls())));
@@ -87,22 +92,37 @@ public class OAuth2Pop3Store extends OAuth2Store {
             closeQuietly(store);
             String reply = String.valueOf(e.getMessage());
             if (reply.contains("No authentication mechanisms supported")) {
-                throw new MessagingException("OAM226 POP3 server " + server + " does not offer SASL XOAUTH2 (CAPA); "
-                        + "check that POP3 with OAuth2 is enabled on this server and port", e);
+                throw new AdapterMessagingException(MessageId.STORE_MECHANISM_NOT_OFFERED, "POP3 server " + server
+                        + " does not offer SASL XOAUTH2 (CAPA); check that POP3 with OAuth2 is enabled on this server "
+                        + "and port", e);
             }
             OAuthErrorChallenge error = reply.matches("[A-Za-z0-9+/=\\s]{8,}") ? OAuthErrorChallenge.decode(reply) : null;
             String status = error == null ? null : error.status();
-            String message = "OAM227 POP3 server " + server + " did not accept the XOAUTH2 access token for mailbox "
+            String text = "POP3 server " + server + " did not accept the XOAUTH2 access token for mailbox "
                     + mailbox + ": "
                     + (status != null ? "OAuth2 error: " + error : reply.replace(token.value(), "<redacted>"));
-            throw new AuthenticationFailedException(message, new StoreLoginException(message, true, status, null));
+            throw new AdapterAuthenticationException(MessageId.STORE_TOKEN_REJECTED, text,
+                    new StoreLoginException(MessageId.STORE_TOKEN_REJECTED, text, true, status, null));
         } catch (MessagingException | RuntimeException e) {
             closeQuietly(store);
-            throw new MessagingException("OAM226 cannot open POP3 connection to " + server + ": "
+            throw new AdapterMessagingException(connectFailure(e), "cannot open POP3 connection to " + server + ": "
                     + String.valueOf(e.getMessage()).replace(token.value(), "<redacted>") + " (TLS: "
                     + s.key(Setting.POP3_TLS) + "=" + s.pop3Tls().name().toLowerCase(java.util.Locale.ROOT)
                     + "; the server certificate must be trusted and name " + s.pop3Host() + ")", e);
         }
+    }
+
+    /** Which connect failure {@code e} is, by the exception types in its cause chain. */
+    private static MessageId connectFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException) {
+                return MessageId.STORE_TLS_FAILED;
+            }
+            if (t instanceof SocketTimeoutException) {
+                return MessageId.STORE_NO_ANSWER;
+            }
+        }
+        return MessageId.STORE_CONNECT_FAILED;
     }
 
     /** The implementation's {@code pop3} store's settings, over the app Session's properties. */

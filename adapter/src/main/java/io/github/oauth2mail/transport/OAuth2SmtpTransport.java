@@ -1,5 +1,7 @@
 package io.github.oauth2mail.transport;
 
+import io.github.oauth2mail.failure.AdapterMessagingException;
+import io.github.oauth2mail.failure.MessageId;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
@@ -32,7 +34,8 @@ public class OAuth2SmtpTransport extends Transport {
     protected boolean protocolConnect(String host, int port, String user, String password) throws MessagingException {
         MailConnector connector = AdapterSessions.connectorOf(session);
         if (connector == null) {
-            throw new MessagingException("OAM230 This Session was not built by the OAuth2 mail connector: look the "
+            throw new AdapterMessagingException(MessageId.SESSION_NOT_FROM_CONNECTOR, "This Session was not built by the "
+                    + "OAuth2 mail connector: look the "
                     + "Session up from the connector resource (its connection factory), not from a plain mail resource");
         }
         String mailbox = Mailboxes.choose(connector.settings(), user);

@@ -2,6 +2,9 @@ package io.github.oauth2mail.transport;
 
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.failure.AdapterAuthenticationException;
+import io.github.oauth2mail.failure.AdapterMessagingException;
+import io.github.oauth2mail.failure.MessageId;
 import io.github.oauth2mail.token.AccessToken;
 import io.github.oauth2mail.token.TokenException;
 import io.github.oauth2mail.token.TokenProvider;
@@ -77,7 +80,8 @@ public abstract class OAuth2Store extends Store {
         String h = host(s);
         int p = port(s);
         if (host != null && !host.isEmpty() && !host.equalsIgnoreCase(h) || port != -1 && port != p) {
-            throw new MessagingException("OAM225 " + protocolName() + " server " + host + ":" + port + " is not the "
+            throw new AdapterMessagingException(MessageId.STORE_NOT_CONFIGURED_SERVER, protocolName() + " server "
+                    + host + ":" + port + " is not the "
                     + "configured one (" + s.key(hostKey()) + "=" + h + ", " + s.key(portKey()) + "=" + p + "); the "
                     + "access token is only ever sent to the configured server");
         }
@@ -95,6 +99,20 @@ public abstract class OAuth2Store extends Store {
         ConnectorSettings s = connector.settings();
         String mailbox = Mailboxes.forStore(s, user);
         closeDelegate();
+        try {
+            connectWithRetry(connector, host, port, mailbox);
+        } catch (MessagingException e) {
+            StoreLoginException login = StoreLoginException.in(e);
+            connector.storeConnected(protocolName(), mailbox, host, port, e, login == null ? null : login.oauthStatus());
+            throw e;
+        }
+        connector.storeConnected(protocolName(), mailbox, host, port, null, null);
+        return true;
+    }
+
+    /** Connects the delegate; when the server rejects the token, once more with a freshly fetched one. */
+    private void connectWithRetry(MailConnector connector, String host, int port, String mailbox)
+            throws MessagingException {
         TokenProvider tokens = connector.tokens();
         AccessToken token = token(tokens, mailbox);
         try {
@@ -108,17 +126,13 @@ public abstract class OAuth2Store extends Store {
             try {
                 delegate = connectDelegate(connector, mailbox, token);
             } catch (AuthenticationFailedException second) {
-                StoreLoginException login = StoreLoginException.in(second);
-                String status = login == null ? null : login.oauthStatus();
-                connector.storeAuthenticationFailed(protocolName(), mailbox, host, port,
-                        status != null ? status : "rejected");
-                throw new AuthenticationFailedException("OAM222 " + protocolName() + " server " + host + ":" + port
-                        + " did not accept the access token for mailbox " + mailbox + ", nor a freshly fetched one: "
-                        + second.getMessage() + ". Likely fix: " + rejectedTokenAdvice(), second);
+                throw new AdapterAuthenticationException(MessageId.STORE_TOKEN_REJECTED_TWICE, protocolName()
+                        + " server " + host + ":" + port + " did not accept the access token for mailbox " + mailbox
+                        + ", nor a freshly fetched one: " + second.getMessage() + ". Likely fix: "
+                        + rejectedTokenAdvice(), second);
             }
         }
         tokenExpiresAt = token.expiresAt();
-        return true;
     }
 
     /** The connector this store's Session carries (transport-provider mode finds it by name instead). */
@@ -127,8 +141,8 @@ public abstract class OAuth2Store extends Store {
         if (c instanceof MailConnector) {
             return (MailConnector) c;
         }
-        throw new MessagingException("OAM224 this Session carries no OAuth2 mail connector (" + MailConnector.SESSION_KEY
-                + "): use the Session of the adapter's connection factory");
+        throw new AdapterMessagingException(MessageId.STORE_NO_CONNECTOR, "this Session carries no OAuth2 mail "
+                + "connector (" + MailConnector.SESSION_KEY + "): use the Session of the adapter's connection factory");
     }
 
     private static AccessToken token(TokenProvider tokens, String mailbox) throws MessagingException {

@@ -1,25 +1,41 @@
 package io.github.oauth2mail.transport;
 
+import io.github.oauth2mail.failure.Advice;
+import io.github.oauth2mail.failure.Facts;
+import io.github.oauth2mail.failure.FailureKind;
+import io.github.oauth2mail.failure.MailFailure;
+import io.github.oauth2mail.failure.MessageId;
+import io.github.oauth2mail.failure.ServerReplies;
 import jakarta.mail.AuthenticationFailedException;
 
 /**
- * The SMTP server did not accept AUTH. Carries the server's reply, the OAuth2 error status it sent (if any) and the
- * likely fix; never the token.
+ * The SMTP server did not accept AUTH ({@link MessageId#SMTP_AUTH_FAILED}). Carries the server's reply, its code and
+ * enhanced status, the OAuth2 error status it sent (if any) and the likely fix; never the token.
  */
-public final class SmtpAuthenticationException extends AuthenticationFailedException {
+public final class SmtpAuthenticationException extends AuthenticationFailedException implements MailFailure {
 
     private static final long serialVersionUID = 1L;
 
+    private final Attempt attempt;
     private final int replyCode;
     private final String serverReply;
+    private final String enhancedStatus;
     private final String oauthStatus;
     private final boolean tokenRejected;
 
-    private SmtpAuthenticationException(String message, int replyCode, String serverReply, String oauthStatus,
-                                        boolean tokenRejected) {
-        super(message);
+    /** What was tried and what the server said: the parts the message is built from. */
+    private record Attempt(String host, int port, String mailbox, String mechanism, String error)
+            implements java.io.Serializable {
+    }
+
+    private SmtpAuthenticationException(Attempt attempt, int replyCode, String serverReply, String oauthStatus,
+                                        boolean tokenRejected, boolean afterFreshToken) {
+        super(message(attempt, serverReply, tokenRejected, afterFreshToken, ServerReplies.enhancedStatus(serverReply),
+                replyCode));
+        this.attempt = attempt;
         this.replyCode = replyCode;
         this.serverReply = serverReply;
+        this.enhancedStatus = ServerReplies.enhancedStatus(serverReply);
         this.oauthStatus = oauthStatus;
         this.tokenRejected = tokenRejected;
     }
@@ -27,48 +43,50 @@ public final class SmtpAuthenticationException extends AuthenticationFailedExcep
     static SmtpAuthenticationException failed(String host, int port, String mailbox, String mechanism, SmtpReply reply,
                                               OAuthErrorChallenge error) {
         boolean rejected = reply.code() == 535 || error != null;
-        String what = rejected ? "did not accept the " + mechanism + " access token" : "refused AUTH " + mechanism;
-        String msg = "OAM202 SMTP server " + host + ":" + port + " " + what + " for mailbox " + mailbox + ": " + reply
-                + (error == null ? "" : " (OAuth2 error: " + error + ")") + ". Likely fix: " + advice(reply, rejected);
-        return new SmtpAuthenticationException(msg, reply.code(), reply.toString(),
-                error == null ? null : error.status(), rejected);
+        return new SmtpAuthenticationException(new Attempt(host, port, mailbox, mechanism,
+                error == null ? null : error.toString()), reply.code(), reply.toString(),
+                error == null ? null : error.status(), rejected, false);
     }
 
     /** The same failure, reported after a freshly fetched token was rejected too. */
     SmtpAuthenticationException afterFreshToken(SmtpAuthenticationException first) {
-        SmtpAuthenticationException e = new SmtpAuthenticationException(getMessage().replaceFirst(
-                "did not accept the (\\S+) access token", "did not accept the $1 access token, nor a freshly fetched one,"),
-                replyCode, serverReply, oauthStatus, tokenRejected);
+        SmtpAuthenticationException e = new SmtpAuthenticationException(attempt, replyCode, serverReply, oauthStatus,
+                tokenRejected, true);
         e.addSuppressed(first);
         return e;
     }
 
-    static String advice(SmtpReply reply, boolean tokenRejected) {
-        String r = reply.toString();
-        if (r.contains("5.7.139")) {
-            return "SMTP AUTH is disabled for the tenant or mailbox: enable authenticated SMTP in Exchange admin "
-                    + "(Set-CASMailbox -SmtpClientAuthenticationDisabled $false, or the organisation-wide setting)";
-        }
-        if (r.contains("5.7.3")) {
-            return "token not accepted: check the app's SMTP.SendAsApp permission (with admin consent), the service "
-                    + "principal in Exchange (New-ServicePrincipal) and the mailbox permission (Add-MailboxPermission)";
-        }
-        if (tokenRejected) {
-            return "check that the token's scope/audience is for this mail server, that the app may act as this "
-                    + "mailbox, and the server's log";
-        }
-        if (reply.isTemporary()) {
-            return "temporary server condition: retry later";
-        }
-        return "check that the server supports this SASL mechanism on this port";
+    private static String message(Attempt a, String reply, boolean rejected, boolean afterFreshToken,
+                                  String enhancedStatus, int replyCode) {
+        String what = !rejected ? "refused AUTH " + a.mechanism()
+                : "did not accept the " + a.mechanism() + " access token" + (afterFreshToken ? ", nor a freshly fetched one," : "");
+        FailureKind kind = "4.3.2".equals(enhancedStatus) ? FailureKind.THROTTLED : FailureKind.AUTH;
+        String advice = Advice.of(Facts.of(a.mailbox(), a.host(), a.port(), a.mechanism()), MessageId.SMTP_AUTH_FAILED,
+                kind, replyCode, enhancedStatus, rejected);
+        return MessageId.SMTP_AUTH_FAILED.message("SMTP server " + a.host() + ":" + a.port() + " " + what
+                + " for mailbox " + a.mailbox() + ": " + reply + (a.error() == null ? "" : " (OAuth2 error: "
+                + a.error() + ")") + ". Likely fix: " + advice);
+    }
+
+    @Override
+    public MessageId messageId() {
+        return MessageId.SMTP_AUTH_FAILED;
     }
 
     /** The reply code of the final AUTH reply, e.g. 535. */
+    @Override
     public int replyCode() {
         return replyCode;
     }
 
+    /** The enhanced status of the final AUTH reply, e.g. {@code 5.7.3}, or null. */
+    @Override
+    public String enhancedStatus() {
+        return enhancedStatus;
+    }
+
     /** The server's final reply, e.g. {@code 535 5.7.3 Authentication unsuccessful}. */
+    @Override
     public String serverReply() {
         return serverReply;
     }

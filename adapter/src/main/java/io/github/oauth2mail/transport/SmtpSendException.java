@@ -1,5 +1,8 @@
 package io.github.oauth2mail.transport;
 
+import io.github.oauth2mail.failure.MailFailure;
+import io.github.oauth2mail.failure.MessageId;
+import io.github.oauth2mail.failure.ServerReplies;
 import jakarta.mail.Address;
 import jakarta.mail.SendFailedException;
 
@@ -17,23 +20,27 @@ import jakarta.mail.SendFailedException;
  * </ul>
  * Recipient rejections fill {@link #getInvalidAddresses()} (5xx) and {@link #getValidUnsentAddresses()}.
  */
-public final class SmtpSendException extends SendFailedException {
+public final class SmtpSendException extends SendFailedException implements MailFailure {
 
     private static final long serialVersionUID = 1L;
 
+    private final MessageId messageId;
     private final int replyCode;
     private final String serverReply;
+    private final String enhancedStatus;
     private final boolean connectionBroken;
     private final boolean safeToRetry;
     private final boolean deliveryUnknown;
     private final boolean temporary;
 
-    private SmtpSendException(String message, Exception cause, Address[] validUnsent, Address[] invalid, int replyCode,
-                              String serverReply, boolean connectionBroken, boolean safeToRetry,
+    private SmtpSendException(MessageId id, String message, Exception cause, Address[] validUnsent, Address[] invalid,
+                              int replyCode, String serverReply, boolean connectionBroken, boolean safeToRetry,
                               boolean deliveryUnknown, boolean temporary) {
         super(message, cause, null, validUnsent, invalid);
+        this.messageId = id;
         this.replyCode = replyCode;
         this.serverReply = serverReply;
+        this.enhancedStatus = ServerReplies.enhancedStatus(serverReply);
         this.connectionBroken = connectionBroken;
         this.safeToRetry = safeToRetry;
         this.deliveryUnknown = deliveryUnknown;
@@ -41,37 +48,88 @@ public final class SmtpSendException extends SendFailedException {
     }
 
     /** The server answered a command before the final {@code .} with an error. */
-    static SmtpSendException rejected(String message, SmtpReply reply, Address[] validUnsent, Address[] invalid,
-                                      boolean broken) {
-        return new SmtpSendException(message + ": " + reply + (reply.isTemporary() ? " (temporary)" : " (permanent)"),
-                null, validUnsent, invalid, reply.code(), reply.toString(), broken, true, false, reply.isTemporary());
+    static SmtpSendException rejected(MessageId id, String text, SmtpReply reply, Address[] validUnsent,
+                                      Address[] invalid, boolean broken) {
+        return new SmtpSendException(id, id.message(text) + ": " + reply + (reply.isTemporary() ? " (temporary)"
+                : " (permanent)"), null, validUnsent, invalid, reply.code(), reply.toString(), broken, true, false,
+                reply.isTemporary());
     }
 
     /** The server answered the message data with an error: it did not accept the message. */
-    static SmtpSendException dataRejected(String message, SmtpReply reply) {
-        return new SmtpSendException(message + ": " + reply + (reply.isTemporary() ? " (temporary)" : " (permanent)"),
-                null, null, null, reply.code(), reply.toString(), reply.code() == 421, false, false,
+    static SmtpSendException dataRejected(MessageId id, String text, SmtpReply reply) {
+        return new SmtpSendException(id, id.message(text) + ": " + reply + (reply.isTemporary() ? " (temporary)"
+                : " (permanent)"), null, null, null, reply.code(), reply.toString(), reply.code() == 421, false, false,
                 reply.isTemporary());
     }
 
     /** The connection failed before the final {@code .} was written. */
-    static SmtpSendException brokenBeforeData(String message, Exception cause) {
-        return new SmtpSendException(message, cause, null, null, -1, null, true, true, false, true);
+    static SmtpSendException brokenBeforeData(MessageId id, String text, Exception cause) {
+        return new SmtpSendException(id, id.message(text), cause, null, null, -1, null, true, true, false, true);
     }
 
     /** The final {@code .} was written but no reply came. */
-    static SmtpSendException deliveryUnknown(String message, Exception cause) {
-        return new SmtpSendException(message, cause, null, null, -1, null, true, false, true, false);
+    static SmtpSendException deliveryUnknown(MessageId id, String text, Exception cause) {
+        return new SmtpSendException(id, id.message(text), cause, null, null, -1, null, true, false, true, false);
     }
 
     /** Invalid input detected before any command was sent (no retry helps). */
-    static SmtpSendException invalid(String message, Address[] invalid) {
-        return new SmtpSendException(message, null, null, invalid, -1, null, false, false, false, false);
+    static SmtpSendException invalid(MessageId id, String text, Address[] invalid) {
+        return new SmtpSendException(id, id.message(text), null, null, invalid, -1, null, false, false, false, false);
     }
 
     /** Something else went wrong; the connection state is unknown, so it is broken, and a retry would not help. */
+    static SmtpSendException broken(MessageId id, String text, Exception cause) {
+        return new SmtpSendException(id, id.message(text), cause, null, null, -1, null, true, false, false, false);
+    }
+
+    // bridge: lead converts call sites after merge. The overloads below take the whole message and find its
+    // MessageId from the OAMnnn it starts with (the ID is fixed at construction, never read back from the text).
+
+    static SmtpSendException rejected(String message, SmtpReply reply, Address[] validUnsent, Address[] invalid,
+                                      boolean broken) {
+        MessageId id = MessageId.leading(message, MessageId.SMTP_MESSAGE_REJECTED);
+        return rejected(id, strip(id, message), reply, validUnsent, invalid, broken);
+    }
+
+    static SmtpSendException dataRejected(String message, SmtpReply reply) {
+        MessageId id = MessageId.leading(message, MessageId.SMTP_MESSAGE_REJECTED);
+        return dataRejected(id, strip(id, message), reply);
+    }
+
+    static SmtpSendException brokenBeforeData(String message, Exception cause) {
+        MessageId id = MessageId.leading(message, MessageId.SMTP_BROKEN_BEFORE_DATA);
+        return brokenBeforeData(id, strip(id, message), cause);
+    }
+
+    static SmtpSendException deliveryUnknown(String message, Exception cause) {
+        MessageId id = MessageId.leading(message, MessageId.SMTP_DELIVERY_UNKNOWN);
+        return deliveryUnknown(id, strip(id, message), cause);
+    }
+
+    static SmtpSendException invalid(String message, Address[] invalid) {
+        MessageId id = MessageId.leading(message, MessageId.SMTP_RECIPIENTS_INVALID);
+        return invalid(id, strip(id, message), invalid);
+    }
+
     static SmtpSendException broken(String message, Exception cause) {
-        return new SmtpSendException(message, cause, null, null, -1, null, true, false, false, false);
+        MessageId id = MessageId.leading(message, MessageId.SMTP_MESSAGE_UNWRITABLE);
+        return broken(id, strip(id, message), cause);
+    }
+
+    private static String strip(MessageId id, String message) {
+        return message.startsWith(id.id() + " ") ? message.substring(id.id().length() + 1) : message;
+    }
+
+    /**
+     * The same failure, reported after {@code attempts} attempts of one send that retried it until {@code deadline}
+     * ran out (or no retry was allowed): same ID, reply, addresses and flags; the first attempt's failure is suppressed.
+     */
+    public SmtpSendException afterAttempts(int attempts, String deadlineKey, long deadlineMillis) {
+        SmtpSendException e = new SmtpSendException(messageId, getMessage() + " [" + attempts + " attempts within "
+                + deadlineKey + "=" + deadlineMillis + "]", (Exception) getCause(), getValidUnsentAddresses(),
+                getInvalidAddresses(), replyCode, serverReply, connectionBroken, safeToRetry, deliveryUnknown, temporary);
+        e.setStackTrace(getStackTrace());
+        return e;
     }
 
     public boolean connectionBroken() {
@@ -90,13 +148,26 @@ public final class SmtpSendException extends SendFailedException {
         return temporary;
     }
 
+    @Override
+    public MessageId messageId() {
+        return messageId;
+    }
+
     /** The server's reply code, or -1 when the failure was not a reply (I/O, timeout, invalid input). */
+    @Override
     public int replyCode() {
         return replyCode;
     }
 
     /** The server's reply text, e.g. {@code 432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded}; or null. */
+    @Override
     public String serverReply() {
         return serverReply;
+    }
+
+    /** The enhanced status of the server's reply (e.g. {@code 4.3.2}), or null. */
+    @Override
+    public String enhancedStatus() {
+        return enhancedStatus;
     }
 }

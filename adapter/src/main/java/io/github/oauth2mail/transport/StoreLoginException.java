@@ -1,5 +1,7 @@
 package io.github.oauth2mail.transport;
 
+import io.github.oauth2mail.failure.MailFailure;
+import io.github.oauth2mail.failure.MessageId;
 import java.io.IOException;
 
 /**
@@ -8,17 +10,37 @@ import java.io.IOException;
  * into a {@code MessagingException}, or an {@code AuthenticationFailedException} when the server did not accept the
  * token. Never holds a token.
  */
-final class StoreLoginException extends IOException {
+final class StoreLoginException extends IOException implements MailFailure {
 
     private static final long serialVersionUID = 1L;
 
+    private final MessageId messageId;
     private final boolean tokenRejected;
     private final String oauthStatus;
 
-    StoreLoginException(String message, boolean tokenRejected, String oauthStatus, Throwable cause) {
-        super(message, cause);
+    /** @param text the message after the ID */
+    StoreLoginException(MessageId id, String text, boolean tokenRejected, String oauthStatus, Throwable cause) {
+        super(id.message(text), cause);
+        this.messageId = id;
         this.tokenRejected = tokenRejected;
         this.oauthStatus = oauthStatus;
+    }
+
+    /**
+     * The whole message, its ID read from the OAMnnn it starts with (a token failure's own ID when it wraps one).
+     * Bridge: lead converts call sites after merge.
+     */
+    StoreLoginException(String message, boolean tokenRejected, String oauthStatus, Throwable cause) {
+        super(message, cause);
+        this.messageId = MessageId.leading(message, tokenRejected ? MessageId.STORE_TOKEN_REJECTED
+                : MessageId.STORE_CONNECT_FAILED);
+        this.tokenRejected = tokenRejected;
+        this.oauthStatus = oauthStatus;
+    }
+
+    @Override
+    public MessageId messageId() {
+        return messageId;
     }
 
     /** The server answered AUTHENTICATE with NO or an OAuth2 error challenge: the token was not accepted. */

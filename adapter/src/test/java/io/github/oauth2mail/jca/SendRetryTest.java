@@ -102,6 +102,8 @@ class SendRetryTest {
         long attempts = server.received().stream().filter(l -> l.startsWith("MAIL FROM")).count();
         if (retried) {
             assertThat(attempts).as("MAIL FROM attempts").isGreaterThan(1);
+            assertThat(e.getMessage()).as("the caller learns it was retried").contains(attempts + " attempts within "
+                    + "oauth2mail.").contains("send-deadline-ms=30000");
             assertThat(clock.elapsedMillis()).as("all back-off within send-deadline-ms").isLessThan(30_000);
         } else {
             assertThat(attempts).as("a permanent refusal is never sent again").isEqualTo(1);

@@ -194,6 +194,59 @@ class ConnectorMetricsJmxTest {
     }
 
     @Test
+    void attributes_imapRejectsTokenTwice_countedAsStoreAuthFailureAndHealthDownUntilImapConnects() throws Exception {
+        Map<String, String> s = OpsTesting.settings("jmx-imap2", issuer, SMTPS_PORT, "implicit");
+        s.put("oauth2mail.jmx-imap2.allowed-mailboxes", "nobody@example.com");
+        s.put("oauth2mail.jmx-imap2.imap.host", "127.0.0.1");
+        s.put("oauth2mail.jmx-imap2.imap.port", String.valueOf(IMAPS_PORT));
+        s.put("oauth2mail.jmx-imap2.imap.tls", "implicit");
+        OAuth2MailManagedConnectionFactory mcf = OpsTesting.factory("jmx-imap2", s);
+        try {
+            Session session = (Session) mcf.createConnectionFactory();
+            Store refused = session.getStore("imaps");
+            assertThatThrownBy(() -> refused.connect(null, -1, "nobody@example.com", null))
+                    .isInstanceOf(AuthenticationFailedException.class).hasMessageStartingWith("OAM222");
+            assertThat(attribute("jmx-imap2", "StoreFailures")).isEqualTo(1L);
+            assertThat(attribute("jmx-imap2", "StoreFailuresAuth")).isEqualTo(1L);
+            assertThat(attribute("jmx-imap2", "SendsFailed")).isEqualTo(0L);
+            assertThat((String) attribute("jmx-imap2", "LastErrorMessage")).startsWith("OAM222");
+            assertThat(attribute("jmx-imap2", "HealthStatus")).isEqualTo("DOWN");
+            assertThat((String) attribute("jmx-imap2", "HealthReason"))
+                    .startsWith("OAM432 mail server IMAP 127.0.0.1:" + IMAPS_PORT + " refused the connection");
+
+            Store store = session.getStore("imaps");
+            store.connect();
+            store.close();
+            assertThat(attribute("jmx-imap2", "HealthStatus")).isEqualTo("UP");
+            assertThat(attribute("jmx-imap2", "StoreFailures")).isEqualTo(1L);
+        } finally {
+            mcf.close();
+        }
+    }
+
+    @Test
+    void attributes_pop3ServerUnreachable_countedAsStoreConnectionFailureAndHealthDown() throws Exception {
+        int closed = OpsTesting.freePort();
+        Map<String, String> s = OpsTesting.settings("jmx-pop3", issuer, SMTPS_PORT, "implicit");
+        s.put("oauth2mail.jmx-pop3.pop3.host", "127.0.0.1");
+        s.put("oauth2mail.jmx-pop3.pop3.port", String.valueOf(closed));
+        s.put("oauth2mail.jmx-pop3.pop3.tls", "implicit");
+        OAuth2MailManagedConnectionFactory mcf = OpsTesting.factory("jmx-pop3", s);
+        try {
+            Session session = (Session) mcf.createConnectionFactory();
+            Store store = session.getStore("pop3s");
+            assertThatThrownBy(store::connect).isInstanceOf(MessagingException.class).hasMessageStartingWith("OAM226");
+            assertThat(attribute("jmx-pop3", "StoreFailuresConnection")).isEqualTo(1L);
+            assertThat(attribute("jmx-pop3", "StoreFailures")).isEqualTo(1L);
+            assertThat(attribute("jmx-pop3", "HealthStatus")).isEqualTo("DOWN");
+            assertThat((String) attribute("jmx-pop3", "HealthReason"))
+                    .startsWith("OAM432 mail server POP3 127.0.0.1:" + closed + " refused the connection");
+        } finally {
+            mcf.close();
+        }
+    }
+
+    @Test
     void attributes_throttledAndQuotaReplies_countedByClass() throws Exception {
         try (ScriptedSmtpServer smtp = ScriptedSmtpServer.startTls(CERTS.serverContext()).acceptTokens(TOKEN1)) {
             OAuth2MailManagedConnectionFactory mcf = OpsTesting.factory("jmx-limits",

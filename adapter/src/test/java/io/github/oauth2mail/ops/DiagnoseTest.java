@@ -122,10 +122,10 @@ class DiagnoseTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "invalid_client|7000215|Invalid client secret provided.|Fix: the client secret is wrong: set oauth2mail.diag.client-secret to the secret's Value (not its Secret ID)",
-        "invalid_client|7000222|The provided client secret keys are expired.|Fix: the client secret has expired: create a new secret in the app registration and set oauth2mail.diag.client-secret",
-        "unauthorized_client|700016|Application not found in the directory.|Fix: application ops-client was not found in the tenant: check oauth2mail.diag.client-id",
-        "invalid_request|90002|Tenant not found.|Fix: the tenant was not found: check oauth2mail.diag.tenant-id"})
+        "invalid_client|7000215|Invalid client secret provided.|Fix: client secret is wrong: check oauth2mail.diag.client-secret (use the secret's Value, not its Secret ID",
+        "invalid_client|7000222|The provided client secret keys are expired.|Fix: client secret expired: create a new one in the app registration and set oauth2mail.diag.client-secret",
+        "unauthorized_client|700016|Application not found in the directory.|Fix: application not found in tenant: check oauth2mail.diag.client-id and oauth2mail.diag.tenant-id (the Application (client) ID ops-client",
+        "invalid_request|90002|Tenant not found.|Fix: tenant not found: check oauth2mail.diag.tenant-id"})
     void run_identityProviderRejects_exit1WithCodeAndFix(String error, int aadsts, String text, String fix)
             throws Exception {
         issuer.stubEntraError(error, aadsts, text, "corr-diag-" + aadsts);
@@ -151,7 +151,7 @@ class DiagnoseTest {
         assertThat(r.exit()).as(r.out()).isEqualTo(1);
         assertThat(r.out()).contains("[ OK ] configuration: provider entra, tenant contoso-tenant")
                 .contains("Code: AADSTS7000215 (correlation id corr-entra-1)")
-                .contains("Fix: the client secret is wrong: set oauth2mail.diag.client-secret to the secret's Value");
+                .contains("Fix: client secret is wrong: check oauth2mail.diag.client-secret (use the secret's Value");
     }
 
     @Test
@@ -177,8 +177,9 @@ class DiagnoseTest {
             Run r = run("diag", "--config", config(OpsTesting.settings("diag", issuer, smtp.port(), "starttls")).toString());
             assertThat(r.exit()).as(r.out()).isEqualTo(1);
             assertThat(r.out()).contains("Code: 535 5.7.139")
-                    .contains("Fix: SMTP AUTH is disabled for the tenant or the mailbox: in Exchange Online PowerShell "
-                            + "run Set-CASMailbox -Identity " + A + " -SmtpClientAuthenticationDisabled $false");
+                    .contains("Fix: SMTP AUTH is disabled for the tenant or mailbox: enable authenticated SMTP in Exchange "
+                            + "admin (Exchange Online PowerShell: Set-CASMailbox -Identity " + A
+                            + " -SmtpClientAuthenticationDisabled $false");
         }
     }
 

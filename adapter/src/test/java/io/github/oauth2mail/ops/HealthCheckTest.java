@@ -19,7 +19,7 @@ class HealthCheckTest {
 
     @Test
     void evaluate_transientFailureWhileTokenValid_upBecauseMailStillFlows() {
-        Health h = HealthCheck.evaluate(status(NOW.plusSeconds(1800), "server_error", false), null, null, "h:587", 1, 2,
+        Health h = HealthCheck.evaluate(status(NOW.plusSeconds(1800), "server_error", false), null, null, "h:587", "h:587", 1, 2,
                 null, NOW);
         assertThat(h.up()).isTrue();
         assertThat(h.data()).containsEntry("lastTokenErrorCode", "server_error").containsEntry("connectionsIdle", "2");
@@ -27,7 +27,7 @@ class HealthCheckTest {
 
     @Test
     void evaluate_transientFailureAndTokenExpired_downOam431WithCode() {
-        Health h = HealthCheck.evaluate(status(NOW.minusSeconds(1), "io_error", false), null, null, "h:587", 0, 0,
+        Health h = HealthCheck.evaluate(status(NOW.minusSeconds(1), "io_error", false), null, null, "h:587", "h:587", 0, 0,
                 null, NOW);
         assertThat(h.up()).isFalse();
         assertThat(h.reason()).startsWith("OAM431").contains("io_error").contains("correlation id c-1");
@@ -35,7 +35,7 @@ class HealthCheckTest {
 
     @Test
     void evaluate_permanentFailureWhileTokenStillValid_downOam430() {
-        Health h = HealthCheck.evaluate(status(NOW.plusSeconds(1800), "AADSTS7000222", true), null, null, "h:587", 0, 0,
+        Health h = HealthCheck.evaluate(status(NOW.plusSeconds(1800), "AADSTS7000222", true), null, null, "h:587", "h:587", 0, 0,
                 null, NOW);
         assertThat(h.toString()).startsWith("DOWN: OAM430").contains("AADSTS7000222");
     }
@@ -44,7 +44,7 @@ class HealthCheckTest {
     void evaluate_mailServerRefusedAndTokenFine_downOam432WithCode() {
         MessagingException refused = new MessagingException("OAM206 cannot open SMTP connection to h:587 (connect)",
                 new ConnectException("Connection refused"));
-        Health h = HealthCheck.evaluate(status(NOW.plusSeconds(1800), null, false), refused, NOW, "h:587", 0, 0,
+        Health h = HealthCheck.evaluate(status(NOW.plusSeconds(1800), null, false), refused, NOW, "h:587", "h:587", 0, 0,
                 null, NOW);
         assertThat(h.reason()).startsWith("OAM432 mail server h:587 refused the connection (ConnectException");
         assertThat(h.data()).containsEntry("lastMailServerErrorCode", "ConnectException");
@@ -53,7 +53,7 @@ class HealthCheckTest {
     @Test
     void evaluate_noTokenYetNothingFailed_up() {
         Health h = HealthCheck.evaluate(new TokenStatus("r", "client-secret", null, null, null, null, null, null, false),
-                null, null, "h:587", 0, 0, null, NOW);
+                null, null, "h:587", "h:587", 0, 0, null, NOW);
         assertThat(h.toString()).startsWith("UP: no access token fetched yet");
     }
 }

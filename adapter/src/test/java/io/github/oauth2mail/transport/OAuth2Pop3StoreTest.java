@@ -157,7 +157,7 @@ class OAuth2Pop3StoreTest {
                 .getStore("pop3s");
         assertThatThrownBy(store::connect).isInstanceOf(MessagingException.class)
                 .isNotInstanceOf(AuthenticationFailedException.class)
-                .hasMessageContaining("OAM226").hasMessageContaining("oauth2mail.test.sasl-mechanism");
+                .hasMessageContaining("OAM271").hasMessageContaining("oauth2mail.test.sasl-mechanism");
         assertThat(tokens.invalidatedValues()).isEmpty();
     }
 

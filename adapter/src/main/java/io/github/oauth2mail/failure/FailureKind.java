@@ -1,4 +1,4 @@
-package io.github.oauth2mail.ops;
+package io.github.oauth2mail.failure;
 
 /** What a failed send or connection was about, as an admin sorts it: who has to act. */
 public enum FailureKind {
@@ -14,11 +14,11 @@ public enum FailureKind {
     THROTTLED,
     /** The mailbox's sending quota is used up ({@code 554 5.2.0 ... SubmissionQuotaExceeded}). */
     QUOTA,
-    /** Anything else (recipient rejected, delivery unknown, pool wait, ...). */
+    /** Anything else (recipient rejected, delivery unknown, pool wait, configuration, a log line, ...). */
     OTHER;
 
     /** True when the mail server itself refused us (health: the mail server is at fault). */
-    boolean serverRefused() {
+    public boolean serverRefused() {
         return this == CONNECTION || this == TLS || this == AUTH;
     }
 }

@@ -1,0 +1,210 @@
+package io.github.oauth2mail.failure;
+
+import static io.github.oauth2mail.failure.FailureKind.AUTH;
+import static io.github.oauth2mail.failure.FailureKind.CONNECTION;
+import static io.github.oauth2mail.failure.FailureKind.OTHER;
+import static io.github.oauth2mail.failure.FailureKind.TLS;
+import static io.github.oauth2mail.failure.FailureKind.TOKEN;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Every operator-facing message ID the adapter (and its WildFly naming module and health WAR) prints: one ID, one
+ * meaning. Each has the {@link FailureKind} of the failure it reports ({@link FailureKind#OTHER} for log lines that
+ * report no failure) and its advice, naming the keys to fix; {@link Advice} refines that advice by the identity
+ * provider's error code or the mail server's enhanced status. README's operations table lists every ID (a test
+ * checks both ways).
+ */
+public enum MessageId {
+    CONFIGURATION_INVALID("OAM001", OTHER, f -> "set or correct every key listed (as env var: upper case, '.' and '-' as '_')"),
+
+    TOKEN_ACQUIRED("OAM101", OTHER, null),
+    TOKEN_REFRESHED("OAM102", OTHER, null),
+    TOKEN_REJECTED_BY_MAIL_SERVER("OAM104", OTHER, null),
+    CREDENTIAL_SWITCHED("OAM105", OTHER, f -> "replace the primary credential before the secondary one expires"),
+    REFRESH_TOKEN_ROTATED("OAM106", OTHER, null),
+    STALE_REJECTION_IGNORED("OAM107", OTHER, null),
+    REPEATED_REJECTION_NOT_REFETCHED("OAM108", OTHER, null),
+    TOKEN_LISTENER_FAILED("OAM109", OTHER, f -> "report it (a bug in metrics or audit)"),
+    TOKEN_ENDPOINT_UNREACHABLE("OAM110", TOKEN, f -> "the token endpoint cannot be reached: check the network path, "
+            + "proxy, DNS and " + f.key("trust-store-path") + " for the identity provider's host"),
+    TOKEN_PROVIDER_UNAVAILABLE("OAM111", TOKEN, f -> "identity provider error; retrying with back-off"),
+    TOKEN_REQUEST_REJECTED("OAM112", TOKEN, null),
+    TOKEN_RESPONSE_UNUSABLE("OAM113", TOKEN, f -> "check that " + f.key("token-endpoint") + " is an OAuth2 token endpoint"),
+    TOKEN_REQUEST_LOCAL_PROBLEM("OAM114", TOKEN, f -> "check the key or file the message names"),
+    TOKEN_WAIT_EXCEEDED("OAM115", TOKEN, f -> "fix the attached error; raise " + f.key("token-wait-ms")
+            + " only if the identity provider is slow"),
+    RESOURCE_STOPPED("OAM116", TOKEN, f -> "redeploy or restart the connector resource"),
+    TOKEN_FETCH_UNEXPECTED("OAM117", TOKEN, f -> "report it with the stack trace (a bug)"),
+    CONFIG_SOURCE_FAILED("OAM118", OTHER, f -> "fix the server's MicroProfile Config sources (the cause names them)"),
+    TOKEN_EXPIRED_BEFORE_USE("OAM272", TOKEN, f -> "check the server's clock (NTP)"),
+    TOKEN_WAIT_INTERRUPTED("OAM273", TOKEN, f -> "nothing: the calling thread was interrupted"),
+
+    SMTP_TRACE("OAM200", OTHER, null),
+    SMTP_TOKEN_REJECTED_RETRYING("OAM201", OTHER, null),
+    SMTP_AUTH_FAILED("OAM202", AUTH, f -> "check that the token's scope/audience is for this mail server ("
+            + f.key("scope") + "), that the app may act as mailbox " + f.mailbox() + ", and the server's log"),
+    SMTP_STARTTLS_UNAVAILABLE("OAM203", CONNECTION, f -> "STARTTLS is not offered: use " + f.key("smtp.tls")
+            + "=implicit with port 465, or check that no proxy strips STARTTLS"),
+    SMTP_MECHANISM_NOT_OFFERED("OAM204", CONNECTION, f -> "the server does not offer " + f.saslMechanism() + ": set "
+            + f.key("sasl-mechanism") + " to a mechanism it offers, or enable SMTP AUTH on the server"),
+    SMTP_TLS_FAILED("OAM205", TLS, f -> Advice.forTls(f, false)),
+    SMTP_CONNECT_FAILED("OAM206", CONNECTION, f -> "nothing accepts connections on " + f.smtpServer() + ": check "
+            + f.key("smtp.host") + " and " + f.key("smtp.port") + " (587 with starttls, 465 with implicit) and that a "
+            + "firewall allows outgoing connections to it"),
+    SMTP_NO_ANSWER("OAM260", CONNECTION, f -> "no answer from " + f.smtpServer() + ": a firewall probably drops the "
+            + "traffic, or " + f.key("smtp.tls") + " does not match the port; check outgoing access to " + f.smtpServer()
+            + " and " + f.key("connect-timeout-ms")),
+    SMTP_SESSION_REFUSED("OAM261", CONNECTION, f -> "the mail server " + f.smtpServer() + " refused the session: check "
+            + "the reply above and the server's status"),
+    SMTP_MAILBOX_INVALID("OAM207", OTHER, f -> "fix the mailbox address (" + f.key("mailbox") + " or the one the app named)"),
+    SMTP_CONNECTION_CLOSED("OAM208", OTHER, f -> "nothing: the pool replaces the connection"),
+    SMTP_MAIL_FROM_REJECTED("OAM209", OTHER, f -> "act on the quoted reply"),
+    SMTP_RECIPIENTS_REJECTED("OAM210", OTHER, f -> "act on the quoted reply"),
+    SMTP_DATA_REJECTED("OAM211", OTHER, f -> "act on the quoted reply"),
+    SMTP_MESSAGE_REJECTED("OAM212", OTHER, f -> "act on the quoted reply"),
+    SMTP_DELIVERY_UNKNOWN("OAM213", OTHER, f -> "check the recipient's mailbox; resend by hand if the message is missing"),
+    SMTP_BROKEN_BEFORE_DATA("OAM214", OTHER, f -> "nothing unless frequent (network, idle timeouts)"),
+    SMTP_RSET_FAILED("OAM262", OTHER, f -> "nothing: the connection is replaced"),
+    SMTP_MESSAGE_UNWRITABLE("OAM215", OTHER, f -> "fix the message content (attachments, data handlers)"),
+    SMTP_RECIPIENTS_INVALID("OAM216", OTHER, f -> "fix the recipient address(es) the app set"),
+    SMTP_NO_RECIPIENTS("OAM263", OTHER, f -> "give the message at least one recipient"),
+    SMTP_NO_SMTPUTF8("OAM264", OTHER, f -> "use an ASCII mailbox, or a server that offers SMTPUTF8"),
+    SMTP_HEADER_INVALID("OAM217", OTHER, f -> "fix the header value the app set (no raw line breaks or control characters)"),
+
+    STORE_MAILBOX_NOT_ALLOWED("OAM220", OTHER, f -> "add the mailbox to " + f.key("allowed-mailboxes") + " or use "
+            + f.key("mailbox")),
+    STORE_TOKEN_REJECTED_RETRYING("OAM221", OTHER, null),
+    STORE_TOKEN_REJECTED_TWICE("OAM222", AUTH, f -> "check the app's IMAP.AccessAsApp / POP.AccessAsApp permission (with "
+            + "admin consent), the service principal in Exchange and the mailbox permission, and that the token's "
+            + "scope (" + f.key("scope") + ") is for this server"),
+    STORE_NO_PROVIDER("OAM223", OTHER, f -> "deploy on a server whose Jakarta Mail implementation has IMAP/POP3 providers"),
+    STORE_NO_CONNECTOR("OAM224", OTHER, f -> "use the Session of the adapter's connection factory"),
+    STORE_NOT_CONFIGURED_SERVER("OAM225", OTHER, f -> "connect to the configured server (" + f.key("imap.host") + ", "
+            + f.key("pop3.host") + ") or omit host and port"),
+    STORE_CONNECT_FAILED("OAM226", CONNECTION, f -> "check " + f.key("imap.host") + "/" + f.key("imap.port") + " (or "
+            + "pop3.*), DNS and that a firewall allows outgoing connections to the server"),
+    STORE_TLS_FAILED("OAM266", TLS, f -> "import the server's CA certificate into " + f.key("trust-store-path") + " (or "
+            + "the JVM's cacerts), use a host name the certificate names, and check that " + f.key("imap.tls") + "/"
+            + f.key("pop3.tls") + " matches the port"),
+    STORE_NO_ANSWER("OAM267", CONNECTION, f -> "a firewall probably drops the traffic, or the TLS mode does not match the "
+            + "port: check " + f.key("imap.tls") + "/" + f.key("pop3.tls") + " and " + f.key("read-timeout-ms")),
+    STORE_STARTTLS_UNAVAILABLE("OAM268", CONNECTION, f -> "use " + f.key("imap.tls") + "=implicit (port 993), or check "
+            + "that no proxy strips STARTTLS"),
+    STORE_MECHANISM_NOT_OFFERED("OAM269", CONNECTION, f -> "the server does not offer " + f.saslMechanism() + ": set "
+            + f.key("sasl-mechanism") + " to one it offers, or enable OAuth2 for IMAP/POP3 on the server"),
+    STORE_SESSION_REFUSED("OAM270", CONNECTION, f -> "the server refused the session or answered out of protocol: check "
+            + "the reply quoted and the server's status"),
+    POP3_XOAUTH2_ONLY("OAM271", OTHER, f -> "set " + f.key("sasl-mechanism") + "=XOAUTH2, or use IMAP"),
+    STORE_TOKEN_REJECTED("OAM227", AUTH, f -> "see OAM222"),
+    IMAP_TRACE("OAM228", OTHER, null),
+
+    SESSION_NOT_FROM_CONNECTOR("OAM230", OTHER, f -> "look up the connector resource's Session"),
+    RETURN_CONNECTION_FAILED("OAM231", OTHER, null),
+    MAILBOX_NOT_ALLOWED("OAM232", OTHER, f -> "add the mailbox to " + f.key("allowed-mailboxes") + " or send as "
+            + f.key("mailbox")),
+    TRANSPORT_NO_CONFIG_NAME("OAM240", OTHER, f -> "add the property mail.oauth2mail.config-name=<name> to the mail session"),
+
+    ADAPTER_STARTED("OAM300", OTHER, null),
+    ADAPTER_STOPPED("OAM301", OTHER, null),
+    TOKEN_PROVIDER_CLOSE_FAILED("OAM302", OTHER, f -> "check the message"),
+    RESOURCE_READY("OAM303", OTHER, null),
+    POOL_WAIT_EXCEEDED("OAM304", OTHER, f -> "send less in parallel, or raise " + f.key("pool-wait-ms")),
+    POOLED_CONNECTION_BROKEN("OAM305", OTHER, null),
+    ADAPTER_STOPPED_FACTORY_USED("OAM306", OTHER, f -> "redeploy or restart the resource adapter"),
+    RUNTIME_CLOSED("OAM307", OTHER, f -> "look the Session up again"),
+    MAILBOX_LIMIT_CHANGED("OAM308", OTHER, null),
+    TEMPORARY_REFUSAL_RETRIED("OAM309", OTHER, null),
+
+    AUDIT_TOKEN_EVENT("OAM400", OTHER, null),
+    AUDIT_TOKEN_ACQUIRED("OAM401", OTHER, null),
+    AUDIT_TOKEN_REFRESHED("OAM402", OTHER, null),
+    AUDIT_TOKEN_FAILED("OAM403", OTHER, null),
+    AUDIT_TOKEN_INVALIDATED("OAM404", OTHER, null),
+    AUDIT_CREDENTIAL_SWITCHED("OAM405", OTHER, null),
+    AUDIT_MAIL_SERVER_AUTH_FAILED("OAM406", OTHER, null),
+    MBEAN_REGISTERED("OAM410", OTHER, null),
+    MBEAN_NAME_TAKEN("OAM411", OTHER, null),
+    MBEAN_NOT_REGISTERED("OAM412", OTHER, f -> "check the server's JMX security settings; mail keeps working"),
+    MBEAN_UNREGISTER_FAILED("OAM413", OTHER, f -> "check the server's JMX security settings; mail keeps working"),
+    DIAGNOSE_CHECKING("OAM420", OTHER, null),
+    DIAGNOSE_OK("OAM421", OTHER, null),
+    DIAGNOSE_FAILED("OAM422", OTHER, null),
+    DIAGNOSE_USAGE("OAM429", OTHER, null),
+    HEALTH_TOKEN_PERMANENT("OAM430", OTHER, null),
+    HEALTH_TOKEN_TRANSIENT("OAM431", OTHER, null),
+    HEALTH_MAIL_SERVER_REFUSED("OAM432", OTHER, null),
+    HEALTH_CHECK_FAILED("OAM440", OTHER, null),
+
+    NAMING_NO_SESSION_FACTORY("OAM500", OTHER, null),
+    NAMING_BOUND_AFTER_RETRIES("OAM501", OTHER, null),
+    NAMING_NOT_BOUND("OAM502", OTHER, null),
+    NAMING_NOT_A_FACTORY("OAM503", OTHER, null),
+    NAMING_SESSION_FAILED("OAM504", OTHER, null);
+
+    private static final Map<String, MessageId> BY_ID = new HashMap<>();
+
+    static {
+        for (MessageId m : values()) {
+            if (BY_ID.put(m.id, m) != null) {
+                throw new ExceptionInInitializerError("duplicate message ID " + m.id);
+            }
+        }
+    }
+
+    private final String id;
+    private final FailureKind kind;
+    private final Function<Facts, String> advice;
+
+    MessageId(String id, FailureKind kind, Function<Facts, String> advice) {
+        this.id = id;
+        this.kind = kind;
+        this.advice = advice;
+    }
+
+    /** e.g. {@code OAM206}. */
+    public String id() {
+        return id;
+    }
+
+    /** What a failure with this ID is about ({@link FailureKind#OTHER} for log lines that report no failure). */
+    public FailureKind kind() {
+        return kind;
+    }
+
+    /** The advice for this ID alone, naming keys of {@code facts}; null when the message itself says it all. */
+    String advice(Facts facts) {
+        return advice == null ? null : advice.apply(facts);
+    }
+
+    /** {@code id} followed by a space and {@code text}: how every message with this ID starts. */
+    public String message(String text) {
+        return id + " " + text;
+    }
+
+    /** The constant for {@code id} (e.g. {@code OAM206}), or null. */
+    public static MessageId of(String id) {
+        return BY_ID.get(id);
+    }
+
+    /**
+     * The ID a message given to an exception's old constructor starts with, or {@code fallback}.
+     * Bridge: lead converts call sites after merge (then every throw passes its MessageId and this goes).
+     */
+    public static MessageId leading(String message, MessageId fallback) {
+        if (message != null && message.length() >= 6 && message.startsWith("OAM")) {
+            MessageId m = of(message.substring(0, 6));
+            if (m != null) {
+                return m;
+            }
+        }
+        return fallback;
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}
