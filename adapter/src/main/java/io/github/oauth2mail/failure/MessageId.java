@@ -125,6 +125,7 @@ public enum MessageId {
     AUDIT_TOKEN_INVALIDATED("OAM404", OTHER, null),
     AUDIT_CREDENTIAL_SWITCHED("OAM405", OTHER, null),
     AUDIT_MAIL_SERVER_AUTH_FAILED("OAM406", OTHER, null),
+    AUDIT_PERMANENT_REFUSAL("OAM407", OTHER, null),
     MBEAN_REGISTERED("OAM410", OTHER, null),
     MBEAN_NAME_TAKEN("OAM411", OTHER, null),
     MBEAN_NOT_REGISTERED("OAM412", OTHER, f -> "check the server's JMX security settings; mail keeps working"),
@@ -136,6 +137,8 @@ public enum MessageId {
     HEALTH_TOKEN_PERMANENT("OAM430", OTHER, null),
     HEALTH_TOKEN_TRANSIENT("OAM431", OTHER, null),
     HEALTH_MAIL_SERVER_REFUSED("OAM432", OTHER, null),
+    HEALTH_REFUSALS_RISING("OAM433", OTHER, f -> "fix what the last permanent refusal names before Exchange Online "
+            + "blocks the mailbox from SMTP AUTH (550 5.2.251-5.2.255)"),
     HEALTH_CHECK_FAILED("OAM440", OTHER, null),
 
     NAMING_NO_SESSION_FACTORY("OAM500", OTHER, null),

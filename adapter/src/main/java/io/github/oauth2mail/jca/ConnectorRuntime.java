@@ -58,6 +58,7 @@ final class ConnectorRuntime implements AutoCloseable {
             }
         }
         this.metrics = m;
+        m.mailboxLimits(this::mailboxLimits);
     }
 
     /** Counters, audit log, health and the JMX MBean of this resource. */

@@ -161,6 +161,9 @@ final class PooledMailConnector implements MailConnector {
                     metrics.sendSucceeded();
                     return;
                 } catch (SmtpSendException e) {
+                    if (SendRetry.tooManySessions(e)) {
+                        budget.tooManySessions(); // with or without a retry: this node uses fewer sessions
+                    }
                     long backoff = retry.backoffMillis(attempt);
                     if (!SendRetry.retryable(e) || retry.clock().millis() + backoff >= deadline) {
                         SmtpSendException last = attempt == 1 ? e : e.afterAttempts(attempt,
@@ -170,9 +173,6 @@ final class PooledMailConnector implements MailConnector {
                         throw last;
                     }
                     boolean elsewhere = e.connectionBroken() || SendRetry.tooManySessions(e);
-                    if (SendRetry.tooManySessions(e)) {
-                        budget.tooManySessions();
-                    }
                     LOG.log(Level.FINE, "OAM309 temporary refusal for mailbox {0} (attempt {1}, reply {2}); retrying "
                             + "in {3} ms{4}", new Object[] {mailbox, attempt, e.replyCode(), backoff,
                             elsewhere ? " on another connection" : ""});

@@ -20,6 +20,7 @@ import java.util.logging.Logger;
  * OAM405 credential switched ... code=AADSTS7000222 (the secondary credential is used from now on)
  * OAM406 mail server authentication failed ... server=smtp.office365.com:587 code=535 5.7.3
  * OAM406 mail server authentication failed ... protocol=IMAP server=outlook.office365.com:993 code=401
+ * OAM407 send refused permanently ... server=smtp.office365.com:587 id=OAM209 code=550 5.7.1
  * </pre>
  */
 public final class AuditLog implements TokenListener {
@@ -63,6 +64,12 @@ public final class AuditLog implements TokenListener {
     void authenticationFailed(String mailbox, Throwable e) {
         LOG.warning("OAM406 mail server authentication failed " + who(mailbox) + " server=" + settings.smtpHost() + ":"
                 + settings.smtpPort() + " code=" + KnownFailures.code(e));
+    }
+
+    /** The mail server refused a send permanently (5xx): counted per mailbox; repeated ones get a mailbox blocked. */
+    void permanentRefusal(String mailbox, String id, String code) {
+        LOG.warning("OAM407 send refused permanently " + who(mailbox) + " server=" + settings.smtpHost() + ":"
+                + settings.smtpPort() + " id=" + id + " code=" + code);
     }
 
     /** An IMAP/POP3 server did not accept the token, nor a freshly fetched one. */

@@ -5,6 +5,7 @@ import io.github.oauth2mail.failure.FailureKind;
 import io.github.oauth2mail.token.TokenProvider;
 import io.github.oauth2mail.token.TokenRefresher;
 import io.github.oauth2mail.token.TokenStatus;
+import io.github.oauth2mail.transport.SmtpSendException;
 import java.time.Instant;
 import java.util.Date;
 import java.util.EnumMap;
@@ -43,6 +44,8 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoClosea
     private volatile ErrorRecord lastSendError;
     /** The last refusal by each mail server's protocol (SMTP, IMAP, POP3), removed by a success of that protocol. */
     private final Map<String, Refusal> refusals = new ConcurrentHashMap<>();
+    private final RefusalRate permanentRefusals = new RefusalRate();
+    private volatile java.util.function.Supplier<Map<String, Integer>> mailboxLimits = Map::of;
 
     /** A mail server refused us: what, and which server. */
     private record Refusal(ErrorRecord error, String server) {
@@ -120,6 +123,17 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoClosea
         if (kind == FailureKind.AUTH) {
             audit.authenticationFailed(mailbox, e);
         }
+        SmtpSendException refused = KnownFailures.find(e, SmtpSendException.class);
+        if (refused != null && refused.replyCode() >= 500 && refused.replyCode() < 600) {
+            String code = KnownFailures.code(refused);
+            permanentRefusals.record(mailbox, code, err.at());
+            audit.permanentRefusal(mailbox, refused.messageId().id(), code);
+        }
+    }
+
+    /** Where the MBean reads each mailbox's current connection limit (the runtime's adaptive budgets). */
+    public void mailboxLimits(java.util.function.Supplier<Map<String, Integer>> limits) {
+        this.mailboxLimits = limits;
     }
 
     /**
@@ -155,10 +169,10 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoClosea
         Refusal r = refusals.values().stream().max(Comparator.comparing(x -> x.error().at())).orElse(null);
         int open = getConnectionsOpen();
         int busy = getConnectionsInUse();
-        return HealthCheck.evaluate(refresher == null ? null : refresher.status(),
+        return HealthCheck.withRefusals(HealthCheck.evaluate(refresher == null ? null : refresher.status(),
                 r == null ? null : r.error().cause(), r == null ? null : r.error().at(),
                 r == null ? smtpServer() : r.server(), smtpServer(), busy, Math.max(0, open - busy), lastSuccess,
-                Instant.now());
+                Instant.now()), permanentRefusals.rising(Instant.now()));
     }
 
     private String smtpServer() {
@@ -349,6 +363,21 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoClosea
     @Override
     public long getStoreFailuresToken() {
         return storesFailed.get(FailureKind.TOKEN).sum();
+    }
+
+    @Override
+    public String getMailboxLimits() {
+        return format(mailboxLimits.get());
+    }
+
+    @Override
+    public String getPermanentRefusals() {
+        return format(permanentRefusals.totals());
+    }
+
+    private static String format(Map<String, ? extends Number> m) {
+        return m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     @Override

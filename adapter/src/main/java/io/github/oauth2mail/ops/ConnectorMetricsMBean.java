@@ -86,6 +86,12 @@ public interface ConnectorMetricsMBean {
     /** Anything else (recipient rejected, delivery unknown, pool wait exceeded). */
     long getSendsFailedOther();
 
+    /** Each mailbox's current SMTP connection limit on this node ({@code a@x=3, b@x=1}): lowered on 432 4.3.2. */
+    String getMailboxLimits();
+
+    /** Sends the mail server refused permanently (5xx), per mailbox since start ({@code a@x=2}). */
+    String getPermanentRefusals();
+
     Date getLastSuccess();
 
     // ---- IMAP/POP3 store connections (after the one retry with a fresh token) ----

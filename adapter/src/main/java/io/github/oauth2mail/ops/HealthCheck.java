@@ -14,7 +14,8 @@ import java.util.Map;
  * <li>DOWN (OAM431) when no valid token is held and the last request failed (transient: network, 5xx, 429).</li>
  * <li>DOWN (OAM432) when a mail server (SMTP, IMAP or POP3) refused the last connection of its protocol (refused,
  * TLS, AUTH rejected) and nothing of that protocol succeeded since.</li>
- * <li>UP otherwise, also before the first token (nothing has failed yet).</li>
+ * <li>UP otherwise, also before the first token (nothing has failed yet); UP with an OAM433 reason while one
+ * mailbox's permanent refusals are rising ({@link #withRefusals}).</li>
  * </ol>
  */
 public final class HealthCheck {
@@ -72,5 +73,23 @@ public final class HealthCheck {
             return new Health(true, "no access token fetched yet (nothing has failed)", data);
         }
         return new Health(true, "access token valid" + (token == null ? "" : " until " + token.expiresAt()), data);
+    }
+
+    /**
+     * UP stays UP (mail is flowing) but says so when one mailbox's permanent refusals are rising (OAM433): Exchange
+     * Online blocks a mailbox from SMTP AUTH for a while after repeated errors from one app.
+     */
+    static Health withRefusals(Health h, RefusalRate.Rising rising) {
+        if (rising == null || !h.up()) {
+            return h;
+        }
+        Map<String, String> data = new LinkedHashMap<>(h.data());
+        data.put("permanentRefusalsMailbox", rising.mailbox());
+        data.put("permanentRefusalsInWindow", String.valueOf(rising.inWindow()));
+        data.put("permanentRefusalsLastCode", String.valueOf(rising.lastCode()));
+        return new Health(true, "OAM433 degraded: the mail server refused " + rising.inWindow() + " sends as "
+                + rising.mailbox() + " permanently in the last " + RefusalRate.WINDOW.toMinutes() + " min (last: "
+                + rising.lastCode() + "); fix the cause before repeated errors get the mailbox blocked from SMTP AUTH "
+                + "(Exchange Online 550 5.2.251-5.2.255)", data);
     }
 }

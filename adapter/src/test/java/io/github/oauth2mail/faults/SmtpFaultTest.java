@@ -108,7 +108,10 @@ class SmtpFaultTest extends FaultTestSupport {
     void serverThrottles_432OnMailFrom_temporaryErrorPoolWithinCapNothingLost() throws Exception {
         startServer(T1);
         issuer.stubToken(T1, 3600);
-        Session session = session(factory(keys("throttle").set("max-connections-per-mailbox", "2")));
+        // retries off (send-deadline-ms=0): what reaches the app when a refusal does not clear (SendRetryTest and
+        // ClusterThrottleTest cover the retries)
+        Session session = session(factory(keys("throttle").set("max-connections-per-mailbox", "2")
+                .set("send-deadline-ms", "0")));
         server.reply("MAIL", "432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded");
 
         List<Throwable> errors = sendConcurrently(session, 6, 5, "throttled");
@@ -131,7 +134,8 @@ class SmtpFaultTest extends FaultTestSupport {
     void serverClosing_421OnMailFrom_temporaryErrorPoolWithinCapNothingLost() throws Exception {
         startServer(T1);
         issuer.stubToken(T1, 3600);
-        Session session = session(factory(keys("closing").set("max-connections-per-mailbox", "2")));
+        Session session = session(factory(keys("closing").set("max-connections-per-mailbox", "2")
+                .set("send-deadline-ms", "0")));
         server.reply("MAIL", "421 4.3.2 Service not available, closing transmission channel");
 
         List<Throwable> errors = sendConcurrently(session, 6, 3, "closing");

@@ -196,6 +196,7 @@ class ResourceAdapterDescriptorTest {
         c.put(Setting.READ_TIMEOUT_MS, new Case(entra(), "2345", ConnectorSettings::readTimeout, Duration.ofMillis(2345)));
         c.put(Setting.TOKEN_WAIT_MS, new Case(entra(), "3456", ConnectorSettings::tokenWait, Duration.ofMillis(3456)));
         c.put(Setting.POOL_WAIT_MS, new Case(entra(), "4567", ConnectorSettings::poolWait, Duration.ofMillis(4567)));
+        c.put(Setting.SEND_DEADLINE_MS, new Case(entra(), "4321", ConnectorSettings::sendDeadline, Duration.ofMillis(4321)));
         c.put(Setting.TRUST_STORE_PATH, new Case(entra(), file.toString(), ConnectorSettings::trustStorePath,
                 Optional.of(file)));
         c.put(Setting.TRUST_STORE_TYPE, new Case(entra(), "JKS", ConnectorSettings::trustStoreType, "JKS"));

@@ -249,8 +249,9 @@ class ConnectorMetricsJmxTest {
     @Test
     void attributes_throttledAndQuotaReplies_countedByClass() throws Exception {
         try (ScriptedSmtpServer smtp = ScriptedSmtpServer.startTls(CERTS.serverContext()).acceptTokens(TOKEN1)) {
-            OAuth2MailManagedConnectionFactory mcf = OpsTesting.factory("jmx-limits",
-                    OpsTesting.settings("jmx-limits", issuer, smtp.port(), "starttls"));
+            java.util.Map<String, String> keys = OpsTesting.settings("jmx-limits", issuer, smtp.port(), "starttls");
+            keys.put("oauth2mail.jmx-limits.send-deadline-ms", "0"); // the refusals reach the app (no retry)
+            OAuth2MailManagedConnectionFactory mcf = OpsTesting.factory("jmx-limits", keys);
             try {
                 Session session = (Session) mcf.createConnectionFactory();
                 smtp.reply("MAIL", "432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded");
@@ -269,6 +270,10 @@ class ConnectorMetricsJmxTest {
                 assertThat(attribute("jmx-limits", "SendsFailed")).isEqualTo(2L);
                 assertThat(attribute("jmx-limits", "SendsSucceeded")).isEqualTo(1L);
                 assertThat(attribute("jmx-limits", "LastErrorCode")).isEqualTo("554 5.2.0");
+                assertThat(attribute("jmx-limits", "MailboxLimits")).as("432 halved this node's limit (3 -> 1)")
+                        .isEqualTo(A.toLowerCase(java.util.Locale.ROOT) + "=1");
+                assertThat(attribute("jmx-limits", "PermanentRefusals")).as("5xx refusals per mailbox")
+                        .isEqualTo(A.toLowerCase(java.util.Locale.ROOT) + "=1");
             } finally {
                 mcf.close();
             }
