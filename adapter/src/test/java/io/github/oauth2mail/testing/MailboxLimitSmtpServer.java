@@ -45,8 +45,19 @@ public final class MailboxLimitSmtpServer implements AutoCloseable {
     private final AtomicInteger mailFromsOverLimit = new AtomicInteger();
     private final AtomicInteger maxSessions = new AtomicInteger();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final long messageMillis;
 
     public MailboxLimitSmtpServer(SSLContext tls, int limit, Predicate<String> acceptedTokens) throws IOException {
+        this(tls, limit, acceptedTokens, 0);
+    }
+
+    /**
+     * @param messageMillis how long the server works on each message before it answers the final dot (a stand-in for
+     *                      a real server's submission time, so the mailbox's sessions, not the CPU, limit throughput)
+     */
+    public MailboxLimitSmtpServer(SSLContext tls, int limit, Predicate<String> acceptedTokens, long messageMillis)
+            throws IOException {
+        this.messageMillis = messageMillis;
         this.tls = tls;
         this.limit = limit;
         this.tokens = acceptedTokens;
@@ -100,6 +111,7 @@ public final class MailboxLimitSmtpServer implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
+                s.setTcpNoDelay(true); // replies leave at once (no Nagle + delayed-ACK stall per reply)
                 sockets.add(s);
                 Thread t = new Thread(() -> serve(s), "limit-smtp-conn");
                 t.setDaemon(true);
@@ -221,6 +233,14 @@ public final class MailboxLimitSmtpServer implements AutoCloseable {
         }
         Matcher m = MESSAGE_ID.matcher(body);
         String id = m.find() ? m.group(1) : "<none-" + System.nanoTime() + ">";
+        if (messageMillis > 0) {
+            try {
+                Thread.sleep(messageMillis); // the server's own work on the message, not synchronisation
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
         deliveries.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
         c.send("250 2.0.0 OK queued");
         return true;
