@@ -138,7 +138,12 @@ final class LineChannel implements AutoCloseable {
 
     /** Starts a new reply: its line, byte and time bounds start from zero. */
     void beginReply() {
-        deadline = System.nanoTime() + readTimeout.toNanos();
+        beginReply(0);
+    }
+
+    /** Starts a new reply that may take {@code graceNanos} longer than {@code read-timeout-ms}. */
+    void beginReply(long graceNanos) {
+        deadline = System.nanoTime() + readTimeout.toNanos() + graceNanos;
         replyLines = 0;
         replyBytes = 0;
     }

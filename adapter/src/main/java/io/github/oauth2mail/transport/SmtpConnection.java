@@ -158,6 +158,7 @@ public final class SmtpConnection implements AutoCloseable {
             if (r.code() != 354) {
                 throw rejected("OAM211 " + server + " rejected DATA", r, null, null);
             }
+            long uploadStart = System.nanoTime();
             try {
                 MessageData.write(wire, msg, readTimeout);
             } catch (SmtpSendException e) {
@@ -166,7 +167,9 @@ public final class SmtpConnection implements AutoCloseable {
             }
             dotSent = true;
             wire.stage("end of message data");
-            r = wire.readReply();
+            // the socket buffers may still hold much of the message: the server gets as long to read the rest as it
+            // took to accept the upload, plus read-timeout-ms for the reply
+            r = wire.readReply(System.nanoTime() - uploadStart);
             if (r.code() != 250) {
                 if (r.code() == 421) {
                     markBroken();

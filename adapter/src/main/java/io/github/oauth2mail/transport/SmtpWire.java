@@ -91,7 +91,12 @@ final class SmtpWire implements AutoCloseable {
      * pipelines, else what {@link #stage} or {@link #command} set.
      */
     SmtpReply readReply() throws IOException {
-        channel.beginReply();
+        return readReply(0);
+    }
+
+    /** Reads one reply that may take {@code graceNanos} longer than {@code read-timeout-ms}. */
+    SmtpReply readReply(long graceNanos) throws IOException {
+        channel.beginReply(graceNanos);
         List<String> lines = new ArrayList<>();
         int code = -1;
         while (true) {
