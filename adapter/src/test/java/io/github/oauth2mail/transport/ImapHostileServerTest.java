@@ -41,7 +41,7 @@ class ImapHostileServerTest {
     }
 
     @Test
-    @Timeout(60) // a hang guard only
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard only
     void login_endlessContinuationsDuringAuthenticate_boundedFailure() throws Exception {
         AtomicInteger answered = new AtomicInteger();
         hostile = HostileServer.implicitTls(SmtpConnectionProtocolTest.CERTS.serverContext(), p -> {
@@ -62,7 +62,7 @@ class ImapHostileServerTest {
     }
 
     @Test
-    @Timeout(60) // a hang guard only
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard only
     void login_endlessUntaggedLinesDuringAuthenticate_boundedFailure() throws Exception {
         hostile = HostileServer.implicitTls(SmtpConnectionProtocolTest.CERTS.serverContext(), p -> {
             p.send("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=XOAUTH2] hostile");
@@ -75,7 +75,7 @@ class ImapHostileServerTest {
     }
 
     @Test
-    @Timeout(60) // a hang guard only
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard only
     void login_endlessOkLinesAfterStartTls_boundedFailureAndNoTlsOverUnansweredCommand() throws Exception {
         hostile = HostileServer.plain(p -> {
             p.send("* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=XOAUTH2] hostile");
@@ -88,7 +88,7 @@ class ImapHostileServerTest {
     }
 
     @Test
-    @Timeout(60) // a hang guard only: each byte came within the read timeout, so the old code waited for ever
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard only: each byte came within the read timeout, so the old code waited for ever
     void login_trickledGreeting_failsOnTheWholeReplyDeadline() throws Exception {
         hostile = HostileServer.implicitTls(SmtpConnectionProtocolTest.CERTS.serverContext(), p -> {
             for (int i = 0; i < 100_000; i++) {

@@ -70,7 +70,7 @@ class SmtpHostileServerTest {
     }
 
     @Test
-    @Timeout(60) // a hang guard only
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard only
     void open_endlessMultiLineEhloReply_boundedFailureLongBeforeMemoryMatters() throws Exception {
         long cap = 64L * 1024 * 1024; // the server gives up here (old code: it held all of it, then EOF)
         hostile = HostileServer.plain(p -> {
@@ -86,7 +86,7 @@ class SmtpHostileServerTest {
     }
 
     @Test
-    @Timeout(60) // a hang guard only: the old code waited for ever (each byte came within the read timeout)
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard only: the old code waited for ever (each byte came within the read timeout)
     void open_trickledEhloReply_failsOnTheWholeReplyDeadline() throws Exception {
         hostile = HostileServer.plain(p -> {
             p.send("220 hostile ESMTP");
@@ -168,7 +168,7 @@ class SmtpHostileServerTest {
     }
 
     @Test
-    @Timeout(120) // a hang guard only
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang guard only
     void send_fiveMegabytesToSteadySlowReader_deliveredOnceNoWatchdog() throws Exception {
         startTls().readRate(512 * 1024);
         SmtpConnection c = open(scriptedSettings().set("read-timeout-ms", "4000"), "t");
