@@ -106,6 +106,16 @@ public enum MessageId {
     MAILBOX_NOT_ALLOWED("OAM232", OTHER, f -> "add the mailbox to " + f.key("allowed-mailboxes") + " or send as "
             + f.key("mailbox")),
     TRANSPORT_NO_CONFIG_NAME("OAM240", OTHER, f -> "add the property mail.oauth2mail.config-name=<name> to the mail session"),
+    REPLY_BOUND_EXCEEDED("OAM250", CONNECTION, f -> "the mail server sent a reply past the adapter's bounds (lines, "
+            + "bytes or line length) or too slowly for " + f.key("read-timeout-ms") + ": check the server, or what sits "
+            + "between here and it"),
+    REPLY_MALFORMED("OAM251", CONNECTION, f -> "the mail server's reply was malformed or its lines carried different "
+            + "codes (RFC 5321 4.2.1): check the server, or what sits between here and it"),
+    STRAY_REPLY_WHILE_IDLE("OAM252", OTHER, null),
+    IMAP_TOO_MANY_CONTINUATIONS("OAM253", CONNECTION, f -> "the IMAP server kept asking for more during AUTHENTICATE: "
+            + "check the server and " + f.key("sasl-mechanism")),
+    AUTH_ACCEPTED_BEFORE_TOKEN("OAM254", CONNECTION, f -> "the SMTP server claimed success before the token was sent: "
+            + "check that " + f.key("smtp.host") + " is the real submission server"),
 
     ADAPTER_STARTED("OAM300", OTHER, null),
     ADAPTER_STOPPED("OAM301", OTHER, null),

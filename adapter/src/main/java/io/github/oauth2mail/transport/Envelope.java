@@ -56,6 +56,7 @@ final class Envelope {
                 wire.queue("RCPT TO:<" + a + ">", "RCPT TO:<" + a + ">");
             }
             wire.flush();
+            wire.stage("MAIL");
             r.mailReply = wire.readReply();
         } else {
             r.mailReply = wire.command(mailFrom);
@@ -68,6 +69,7 @@ final class Envelope {
         }
         for (int i = 0; i < recipients.length; i++) {
             String rcpt = "RCPT TO:<" + addresses.get(i) + ">";
+            wire.stage("RCPT");
             SmtpReply reply = pipelining ? wire.readReply() : wire.command(rcpt);
             if (reply.code() == 250 || reply.code() == 251) {
                 r.accepted.add(recipients[i]);

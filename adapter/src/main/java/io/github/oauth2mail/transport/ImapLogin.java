@@ -2,24 +2,18 @@ package io.github.oauth2mail.transport;
 
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -34,25 +28,26 @@ import javax.net.ssl.SSLSocketFactory;
  * <li>an error challenge ({@code + <base64 JSON>}) is decoded and acknowledged (empty line for XOAUTH2, {@code ^A}
  * for OAUTHBEARER) so the server sends its final {@code NO}, which is reported with the decoded status.</li>
  * </ul>
- * Secret lines never reach the trace.
+ * Secret lines never reach the trace. Every response is bounded by the {@link LineChannel} (lines, bytes and
+ * {@code read-timeout-ms} for all lines up to the tagged one), and AUTHENTICATE answers at most
+ * {@value #MAX_CONTINUATIONS} continuation requests.
  */
 final class ImapLogin {
 
     private static final Logger LOG = Logger.getLogger(ImapLogin.class.getName());
     /** RFC 2683 3.2.1.5: clients should keep command lines within 1000 octets (CRLF included). */
     static final int MAX_COMMAND_LINE = 1000;
-    private static final byte[] CRLF = {'\r', '\n'};
+    /** Initial response, error acknowledgement, cancel: a server asking for more is out of step. */
+    static final int MAX_CONTINUATIONS = 3;
+    private static final int CRLF_LENGTH = 2;
 
-    private final ConnectorSettings settings;
     private final SaslMechanism mechanism;
     private final String host;
     private final int port;
     private final String mailbox;
     private final String label;
-    private Socket raw;
-    private Socket socket;
-    private InputStream in;
-    private OutputStream out;
+    private final String server;
+    private LineChannel channel;
     private int tags;
 
     /** An authenticated connection: the socket, its buffered input (positioned after the tagged OK). */
@@ -71,12 +66,12 @@ final class ImapLogin {
     }
 
     private ImapLogin(ConnectorSettings settings, SaslMechanism mechanism, String mailbox) {
-        this.settings = settings;
         this.mechanism = mechanism;
         this.host = settings.imapHost();
         this.port = settings.imapPort();
         this.mailbox = mailbox;
         this.label = "[" + mailbox + " " + host + ":" + port + "]";
+        this.server = "IMAP server " + host + ":" + port;
     }
 
     /**
@@ -88,21 +83,20 @@ final class ImapLogin {
     static Result open(ConnectorSettings s, SSLSocketFactory tls, String mailbox, String token)
             throws StoreLoginException {
         Duration connectTimeout = s.connectTimeout();
-        int readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, s.readTimeout().toMillis()));
+        long readTimeoutMillis = s.readTimeout().toMillis();
         ImapLogin l = new ImapLogin(s, SaslMechanism.forName(s.saslMechanism().name()), mailbox);
         String stage = "connect";
         try {
-            l.raw = new Socket();
-            l.raw.setTcpNoDelay(true);
-            l.raw.setSoTimeout(readTimeoutMillis);
-            l.raw.connect(new InetSocketAddress(l.host, l.port), (int) Math.max(1, connectTimeout.toMillis()));
-            l.use(l.raw);
+            l.channel = LineChannel.connect(l.server, l.host, l.port, connectTimeout, s.readTimeout(), s.mailDebug(),
+                    LOG, "OAM228", l.label);
             boolean implicit = s.imapTls() == ConnectorSettings.Tls.IMPLICIT;
             if (implicit) {
                 stage = "TLS handshake";
-                l.tls(tls);
+                l.tls(tls, false);
             }
             stage = "greeting";
+            l.channel.stage(stage);
+            l.channel.beginReply();
             String greeting = l.readLine();
             if (!startsWithIgnoreCase(greeting, "* OK")) {
                 throw l.failure("refused the connection: " + abbreviate(greeting), false);
@@ -124,11 +118,8 @@ final class ImapLogin {
                 if (!isOk(tag, r)) {
                     throw l.failure("refused STARTTLS: " + abbreviate(r), false);
                 }
-                if (l.in.available() > 0) {
-                    throw l.failure("sent data after its STARTTLS reply (someone in between?)", false);
-                }
                 stage = "TLS handshake";
-                l.tls(tls);
+                l.tls(tls, true);
                 caps = null; // RFC 3501 6.2.1: capabilities learned before TLS are void
             }
             stage = "CAPABILITY";
@@ -142,10 +133,13 @@ final class ImapLogin {
             }
             stage = "AUTHENTICATE";
             String after = l.authenticate(token, caps.contains("SASL-IR"));
-            return new Result(l.raw, l.socket, l.in, after);
+            return new Result(l.channel.rawSocket(), l.channel.socket(), l.channel.remainingInput(), after);
         } catch (StoreLoginException e) {
             l.close();
             throw e;
+        } catch (WireFault e) {
+            l.close();
+            throw new StoreLoginException(e.getMessage(), false, null, e);
         } catch (SSLException e) {
             l.close();
             throw new StoreLoginException("OAM226 TLS with IMAP server " + l.host + ":" + l.port + " failed (" + stage
@@ -157,6 +151,9 @@ final class ImapLogin {
             throw new StoreLoginException("OAM226 IMAP server " + l.host + ":" + l.port + " did not answer (" + stage
                     + ") within " + (connect ? connectTimeout.toMillis() : readTimeoutMillis) + " ms ("
                     + s.key(connect ? Setting.CONNECT_TIMEOUT_MS : Setting.READ_TIMEOUT_MS) + ")", false, null, e);
+        } catch (Error e) {
+            l.close();
+            throw e;
         } catch (IOException | RuntimeException e) {
             l.close();
             throw new StoreLoginException("OAM226 cannot open IMAP connection to " + l.host + ":" + l.port + " ("
@@ -171,7 +168,9 @@ final class ImapLogin {
         String command = "AUTHENTICATE " + mechanism.name();
         String tag = nextTag();
         boolean sent;
-        if (saslIr && tag.length() + 1 + command.length() + 1 + b64.length() + CRLF.length <= MAX_COMMAND_LINE) {
+        channel.stage("AUTHENTICATE");
+        channel.beginReply();
+        if (saslIr && tag.length() + 1 + command.length() + 1 + b64.length() + CRLF_LENGTH <= MAX_COMMAND_LINE) {
             writeLine(tag + " " + command + " " + b64, tag + " " + command + " <redacted>");
             sent = true;
         } else {
@@ -179,9 +178,15 @@ final class ImapLogin {
             sent = false;
         }
         OAuthErrorChallenge error = null;
+        int continuations = 0;
         while (true) {
             String line = readLine();
             if (line.startsWith("+")) {
+                if (++continuations > MAX_CONTINUATIONS) {
+                    throw new WireFault("OAM253 " + server + " sent more than " + MAX_CONTINUATIONS + " continuation "
+                            + "requests during AUTHENTICATE " + mechanism.name() + " (the exchange was over); "
+                            + "connection discarded");
+                }
                 if (!sent) {
                     writeLine(b64, "<redacted>");
                     sent = true;
@@ -230,6 +235,8 @@ final class ImapLogin {
     /** Sends a command with a fresh tag; returns the tag. */
     private String send(String command, String shown) throws IOException {
         String tag = nextTag();
+        channel.stage(command);
+        channel.beginReply();
         writeLine(tag + " " + command, tag + " " + (shown == null ? command : shown));
         return tag;
     }
@@ -251,38 +258,24 @@ final class ImapLogin {
         return "oa" + (++tags);
     }
 
-    private void tls(SSLSocketFactory tls) throws IOException {
-        SSLSocket ssl = TlsLayer.over(socket, tls, host, port);
-        use(ssl);
-        trace("TLS " + ssl.getSession().getProtocol() + " " + ssl.getSession().getCipherSuite());
-    }
-
-    private void use(Socket s) throws IOException {
-        socket = s;
-        in = new BufferedInputStream(s.getInputStream());
-        out = s.getOutputStream();
+    private void tls(SSLSocketFactory tls, boolean afterStartTls) throws IOException {
+        channel.stage("TLS handshake");
+        channel.startTls(tls, host, port, afterStartTls);
     }
 
     private void writeLine(String line, String shown) throws IOException {
-        trace("C: " + shown);
-        byte[] b = line.getBytes(StandardCharsets.UTF_8);
-        byte[] all = Arrays.copyOf(b, b.length + 2);
-        all[b.length] = '\r';
-        all[b.length + 1] = '\n';
-        out.write(all);
-        out.flush();
+        channel.queue(line, shown);
+        channel.flush();
     }
 
     private String readLine() throws IOException {
-        String line = CrlfLines.read(in, "IMAP server " + host + ":" + port);
+        String line = channel.readLine();
         trace("S: " + (line.startsWith("+") ? "+ <challenge>" : line));
         return line;
     }
 
     private void trace(String s) {
-        if (settings.mailDebug() && LOG.isLoggable(Level.FINE)) {
-            LOG.fine("OAM228 " + label + " " + s);
-        }
+        channel.trace(s);
     }
 
     private StoreLoginException failure(String what, boolean tokenRejected) {
@@ -295,8 +288,9 @@ final class ImapLogin {
     }
 
     private void close() {
-        SmtpWire.closeQuietly(socket);
-        SmtpWire.closeQuietly(raw);
+        if (channel != null) {
+            channel.abort();
+        }
     }
 
     private static boolean isOk(String tag, String line) {

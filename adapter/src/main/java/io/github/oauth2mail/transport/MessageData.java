@@ -7,12 +7,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Writes one message after {@code 354}: the body through the CRLF-normalising, dot-stuffing stream, then the
- * terminating dot; the whole write bounded by the read timeout (a watchdog aborts the socket, so a server that stops
- * reading cannot block the sender for ever). The abort runs on the JDK's shared delay-scheduler thread (a socket close,
+ * terminating dot; a stall bounded by the read timeout (a watchdog aborts the socket when the server has accepted no
+ * bytes for that long, so a server that stops reading cannot block the sender for ever; a slow but steady one is not
+ * cut off). The abort runs on the JDK's shared delay-scheduler thread (a socket close,
  * nothing else): the adapter starts no thread and does not depend on the common fork-join pool.
  */
 final class MessageData {
@@ -42,11 +42,7 @@ final class MessageData {
      *                           has been aborted, since the server is in the middle of DATA
      */
     static void write(SmtpWire wire, Message msg, Duration bound) throws WriteFailed, SmtpSendException {
-        AtomicBoolean timedOut = new AtomicBoolean();
-        CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> {
-            timedOut.set(true);
-            wire.abort();
-        }, CompletableFuture.delayedExecutor(bound.toMillis(), TimeUnit.MILLISECONDS, Runnable::run));
+        Watchdog watchdog = new Watchdog(wire, bound.toNanos());
         boolean dotMayBeSent = false;
         try {
             SmtpDataStream data = new SmtpDataStream(wire.dataOut());
@@ -57,9 +53,48 @@ final class MessageData {
             data.finish();
             wire.trace("C: .");
         } catch (IOException e) {
-            throw new WriteFailed(e, dotMayBeSent, timedOut.get());
+            throw new WriteFailed(e, dotMayBeSent, watchdog.fired);
         } finally {
-            watchdog.cancel(false);
+            watchdog.done = true;
+        }
+    }
+
+    /**
+     * Aborts the socket when it has accepted no bytes for {@code bound} (a stall), not when the whole upload takes
+     * longer: a server that reads steadily, however slowly, is not cut off. It looks once per {@code bound} at most,
+     * on the JDK's shared delay-scheduler thread.
+     */
+    private static final class Watchdog implements Runnable {
+        private final SmtpWire wire;
+        private final LineChannel channel;
+        private final long bound;
+        volatile boolean done;
+        volatile boolean fired;
+
+        Watchdog(SmtpWire wire, long boundNanos) {
+            this.wire = wire;
+            this.channel = wire.channel();
+            this.bound = boundNanos;
+            channel.markWriteProgress();
+            schedule(bound);
+        }
+
+        private void schedule(long nanos) {
+            CompletableFuture.delayedExecutor(Math.max(1, nanos), TimeUnit.NANOSECONDS, Runnable::run).execute(this);
+        }
+
+        @Override
+        public void run() {
+            if (done) {
+                return;
+            }
+            long idle = System.nanoTime() - channel.lastWrite();
+            if (idle >= bound) {
+                fired = true;
+                wire.abort();
+            } else {
+                schedule(bound - idle);
+            }
         }
     }
 

@@ -43,8 +43,15 @@ final class PreauthenticatedSocket extends Socket {
             throw new SocketException("already connected");
         }
         ImapLogin.Result r = login.open(endpoint);
-        if (soTimeout >= 0) {
-            r.socket.setSoTimeout(soTimeout);
+        try {
+            if (soTimeout >= 0) {
+                r.socket.setSoTimeout(soTimeout);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            // not yet in result, so close() would not see it: the authenticated socket must not leak
+            SmtpWire.closeQuietly(r.raw);
+            SmtpWire.closeQuietly(r.socket);
+            throw e;
         }
         greeting = "* PREAUTH " + (r.capabilities == null ? "" : "[CAPABILITY " + r.capabilities + "] ")
                 + "authenticated by the OAuth2 mail adapter\r\n";

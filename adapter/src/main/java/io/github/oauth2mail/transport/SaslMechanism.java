@@ -52,6 +52,12 @@ abstract class SaslMechanism {
             r = wire.secretCommand(inline, "AUTH " + name() + " <redacted>");
         } else {
             r = wire.command("AUTH " + name());
+            if (r.code() == 235) {
+                throw new WireFault("OAM254 SMTP server " + host + ":" + port + " answered AUTH " + name()
+                        + " with " + LineChannel.abbreviate(r.toString()) + " before the token was sent: a protocol "
+                        + "error (a server or something in between that does not check the token); connection "
+                        + "discarded");
+            }
             if (r.code() != 334) {
                 throw SmtpAuthenticationException.failed(host, port, user, name(), r, null);
             }
@@ -61,7 +67,7 @@ abstract class SaslMechanism {
         if (r.code() == 334) {
             error = OAuthErrorChallenge.decode(r.text(0));
             wire.trace("OAuth2 error challenge: " + error);
-            r = wire.command(errorAcknowledgement());
+            r = wire.secretCommand(errorAcknowledgement(), errorAcknowledgement());
         }
         if (r.code() != 235) {
             throw SmtpAuthenticationException.failed(host, port, user, name(), r, error);

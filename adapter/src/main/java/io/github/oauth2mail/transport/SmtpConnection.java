@@ -141,6 +141,7 @@ public final class SmtpConnection implements AutoCloseable {
         busy = true;
         boolean dotSent = false;
         try {
+            idleCheck();
             String mailFrom = "MAIL FROM:<" + mailbox + ">" + (utf8 ? " SMTPUTF8" : "")
                     + (extensions.has("8BITMIME") ? " BODY=8BITMIME" : "");
             Envelope.Rcpt outcome = Envelope.mailAndRcpt(wire, mailFrom, recipients, rcpts,
@@ -157,6 +158,7 @@ public final class SmtpConnection implements AutoCloseable {
             if (r.code() != 354) {
                 throw rejected("OAM211 " + server + " rejected DATA", r, null, null);
             }
+            long uploadStart = System.nanoTime();
             try {
                 MessageData.write(wire, msg, readTimeout);
             } catch (SmtpSendException e) {
@@ -164,7 +166,10 @@ public final class SmtpConnection implements AutoCloseable {
                 throw e;
             }
             dotSent = true;
-            r = wire.readReply();
+            wire.stage("end of message data");
+            // the socket buffers may still hold much of the message: the server gets as long to read the rest as it
+            // took to accept the upload, plus read-timeout-ms for the reply
+            r = wire.readReply(System.nanoTime() - uploadStart);
             if (r.code() != 250) {
                 if (r.code() == 421) {
                     markBroken();
@@ -175,8 +180,9 @@ public final class SmtpConnection implements AutoCloseable {
             markBroken();
             MessageData.WriteFailed w = e instanceof MessageData.WriteFailed ? (MessageData.WriteFailed) e : null;
             Exception cause = w != null ? (Exception) w.getCause() : e;
-            String why = w != null && w.timedOut ? "writing the message took longer than " + readTimeout.toMillis()
-                    + " ms (read-timeout-ms)" : cause.toString();
+            String why = w != null && w.timedOut ? "the server accepted no message data for "
+                    + readTimeout.toMillis() + " ms (read-timeout-ms)"
+                    : cause instanceof WireFault ? cause.getMessage() : cause.toString();
             if (dotSent || w != null && w.dotMayBeSent) {
                 throw SmtpSendException.deliveryUnknown("OAM213 delivery unknown: the server may or may not have "
                         + "accepted the message; not resent to avoid a duplicate (" + server + ", " + mailbox
@@ -186,6 +192,22 @@ public final class SmtpConnection implements AutoCloseable {
                     + " failed before the message was sent: " + why, cause);
         } finally {
             busy = false;
+        }
+    }
+
+    /**
+     * A pooled connection may have received something while idle (a late {@code 554}, a {@code 421}, a close): read
+     * as the next command's reply it would put every later reply out of step. Such a connection is replaced, before
+     * anything is sent, so the caller's retry-before-DATA goes on on a fresh one.
+     */
+    private void idleCheck() throws IOException, SmtpSendException {
+        String stray = wire.unsolicited();
+        if (stray != null) {
+            LOG.log(Level.FINE, "OAM252 SMTP server {0} sent data while the pooled connection for {1} was idle: {2}; "
+                    + "connection replaced", new Object[] {server, mailbox, stray});
+            markBroken();
+            throw SmtpSendException.brokenBeforeData("OAM252 SMTP server " + server + " sent data while the pooled "
+                    + "connection for " + mailbox + " was idle; connection replaced, nothing sent", null);
         }
     }
 

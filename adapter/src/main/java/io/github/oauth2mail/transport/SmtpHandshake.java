@@ -49,6 +49,7 @@ final class SmtpHandshake {
             wire = SmtpWire.connect(host, port, implicit ? tls : null, s.connectTimeout(), s.readTimeout(),
                     s.mailDebug(), "[" + mailbox + " " + server + "]");
             stage = "greeting";
+            wire.stage(stage);
             SmtpReply greeting = wire.readReply();
             if (greeting.code() != 220) {
                 throw new MessagingException("OAM206 SMTP server " + server + " refused the connection: " + greeting);
@@ -68,7 +69,7 @@ final class SmtpHandshake {
                     throw new MessagingException("OAM203 SMTP server " + server + " refused STARTTLS: " + r);
                 }
                 stage = "TLS handshake";
-                wire.startTls(tls);
+                wire.startTls(tls, host, port);
                 stage = "EHLO after STARTTLS";
                 ext = ehlo(wire, server);
             }
@@ -90,8 +91,21 @@ final class SmtpHandshake {
         } catch (MessagingException | RuntimeException e) {
             closeQuietly(wire);
             throw e;
+        } catch (Error e) {
+            closeQuietly(wire);
+            throw e;
+        } catch (WireFault e) {
+            closeQuietly(wire);
+            throw new MessagingException(e.getMessage(), e);
         } catch (SSLException e) {
             closeQuietly(wire);
+            if (implicit && "connect".equals(stage)) {
+                throw new MessagingException("OAM205 TLS handshake with SMTP server " + server + " failed with "
+                        + "implicit TLS (" + s.key(Setting.SMTP_TLS) + "=implicit): " + e.getMessage() + ". If this "
+                        + "port speaks plain SMTP first (587, 25), set " + s.key(Setting.SMTP_TLS) + "=starttls; "
+                        + "else the server certificate must be trusted (JVM trust store or "
+                        + s.key(Setting.TRUST_STORE_PATH) + ") and name " + host, e);
+            }
             throw new MessagingException("OAM205 TLS with SMTP server " + server + " failed (" + stage + "): "
                     + e.getMessage() + ". The server certificate must be trusted (JVM trust store or "
                     + s.key(Setting.TRUST_STORE_PATH) + ") and name " + host, e);

@@ -1,128 +1,119 @@
 package io.github.oauth2mail.transport;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Level;
+import java.util.Locale;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The socket of one SMTP connection: TCP with TCP_NODELAY and timeouts, TLS with the server identity checked, CRLF
- * lines out and (multi-line) replies in, and the optional protocol trace with secret lines redacted.
+ * SMTP over one {@link LineChannel}: command lines out, (multi-line) replies in, each reply bounded by the channel
+ * (lines, bytes, {@code read-timeout-ms} for the whole reply) and checked to carry one code on all its lines.
  */
 final class SmtpWire implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SmtpWire.class.getName());
-    private static final byte[] CRLF = {'\r', '\n'};
 
-    private final String host;
-    private final int port;
-    private final boolean trace;
-    private final String label;
-    private volatile Socket raw;
-    private volatile Socket socket;
-    private InputStream in;
-    private OutputStream out;
+    private final LineChannel channel;
+    private final String server;
 
-    private SmtpWire(String host, int port, boolean trace, String label) {
-        this.host = host;
-        this.port = port;
-        this.trace = trace;
-        this.label = label;
+    private SmtpWire(LineChannel channel, String server) {
+        this.channel = channel;
+        this.server = server;
     }
 
     /** TCP connect; with {@code implicitTls} the TLS handshake (identity checked) is done before returning. */
     static SmtpWire connect(String host, int port, SSLSocketFactory implicitTls, Duration connectTimeout,
                             Duration readTimeout, boolean trace, String label) throws IOException {
-        SmtpWire w = new SmtpWire(host, port, trace, label);
-        Socket s = new Socket();
+        String server = "SMTP server " + host + ":" + port;
+        LineChannel c = LineChannel.connect(server, host, port, connectTimeout, readTimeout, trace, LOG, "OAM200",
+                label);
         try {
-            s.setTcpNoDelay(true);
-            s.setSoTimeout(millis(readTimeout));
-            s.connect(new InetSocketAddress(host, port), millis(connectTimeout));
-            w.raw = s;
-            w.use(s);
             if (implicitTls != null) {
-                w.startTls(implicitTls);
+                c.stage("implicit TLS handshake");
+                c.startTls(implicitTls, host, port, false);
             }
-            return w;
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(s);
+            return new SmtpWire(c, server);
+        } catch (IOException | RuntimeException | Error e) {
+            c.abort();
             throw e;
         }
     }
 
-    /** Layers TLS over the open socket and checks the server's certificate against the host name (or IP). */
-    void startTls(SSLSocketFactory tls) throws IOException {
-        if (in.available() > 0) {
-            // anything after the STARTTLS reply was sent in clear by someone: never read it as if it were protected
-            throw new IOException("SMTP server " + host + ":" + port + " sent data after its STARTTLS reply");
-        }
-        SSLSocket ssl = TlsLayer.over(socket, tls, host, port);
-        use(ssl);
-        trace("TLS " + ssl.getSession().getProtocol() + " " + ssl.getSession().getCipherSuite());
-    }
-
-    private void use(Socket s) throws IOException {
-        socket = s;
-        in = new BufferedInputStream(s.getInputStream());
-        out = new BufferedOutputStream(s.getOutputStream(), 16 * 1024);
+    /** Layers TLS over the open socket after {@code 220} to STARTTLS; anything the server sent after it is refused. */
+    void startTls(SSLSocketFactory tls, String host, int port) throws IOException {
+        channel.stage("TLS handshake");
+        channel.startTls(tls, host, port, true);
     }
 
     boolean isTls() {
-        return socket instanceof SSLSocket;
+        return channel.isTls();
     }
 
     /** Sends one command line and reads the reply. */
     SmtpReply command(String line) throws IOException {
-        writeLine(line, line);
-        return readReply();
+        channel.stage(verb(line));
+        return send(line, line);
     }
 
     /** Sends a line whose content is secret (SASL responses); the trace shows {@code shown} instead. */
     SmtpReply secretCommand(String line, String shown) throws IOException {
-        writeLine(line, shown);
-        return readReply();
+        channel.stage("AUTH");
+        return send(line, shown);
     }
 
-    private void writeLine(String line, String shown) throws IOException {
+    private SmtpReply send(String line, String shown) throws IOException {
         queue(line, shown);
-        out.flush();
+        channel.flush();
+        return readReply();
     }
 
     /** Buffers a command line without sending it (PIPELINING); {@link #flush()} sends the batch. */
     void queue(String line, String shown) throws IOException {
-        trace("C: " + shown);
-        out.write(line.getBytes(StandardCharsets.UTF_8));
-        out.write(CRLF);
+        channel.queue(line, shown);
     }
 
     void flush() throws IOException {
-        out.flush();
+        channel.flush();
     }
 
+    /** Names what the next {@link #readReply()} without a command reads, e.g. {@code greeting}. */
+    void stage(String stage) {
+        channel.stage(stage);
+    }
+
+    /**
+     * Reads one reply. The stage named in errors is the verb of the oldest unanswered command line when the caller
+     * pipelines, else what {@link #stage} or {@link #command} set.
+     */
     SmtpReply readReply() throws IOException {
+        return readReply(0);
+    }
+
+    /** Reads one reply that may take {@code graceNanos} longer than {@code read-timeout-ms}. */
+    SmtpReply readReply(long graceNanos) throws IOException {
+        channel.beginReply(graceNanos);
         List<String> lines = new ArrayList<>();
-        int code;
+        int code = -1;
         while (true) {
-            String l = readLine();
-            trace("S: " + l);
-            if (l.length() < 3 || !isDigits(l.substring(0, 3)) || (l.length() > 3 && l.charAt(3) != ' '
-                    && l.charAt(3) != '-')) {
-                throw new IOException("malformed SMTP reply from " + host + ":" + port + ": " + abbreviate(l));
+            String l = channel.readLine();
+            channel.trace("S: " + l);
+            if (l.length() < 3 || !isDigits(l) || (l.length() > 3 && l.charAt(3) != ' ' && l.charAt(3) != '-')) {
+                throw new WireFault("OAM251 " + server + " sent a malformed reply (" + channel.stage() + "): "
+                        + LineChannel.abbreviate(l) + "; connection discarded");
             }
-            code = Integer.parseInt(l.substring(0, 3));
+            int c = (l.charAt(0) - '0') * 100 + (l.charAt(1) - '0') * 10 + (l.charAt(2) - '0');
+            if (code >= 0 && c != code) {
+                // RFC 5321 4.2.1: every line of one reply carries the same code
+                throw new WireFault("OAM251 " + server + " sent a multi-line reply whose lines carry different codes ("
+                        + channel.stage() + "): " + LineChannel.abbreviate(lines.get(0)) + " / "
+                        + LineChannel.abbreviate(l) + "; connection discarded");
+            }
+            code = c;
             lines.add(l);
             if (l.length() == 3 || l.charAt(3) == ' ') {
                 return new SmtpReply(code, lines);
@@ -130,68 +121,70 @@ final class SmtpWire implements AutoCloseable {
         }
     }
 
-    private String readLine() throws IOException {
-        return CrlfLines.read(in, "SMTP server " + host + ":" + port);
+    /**
+     * Before a pooled connection is reused: if the server sent anything while the connection was idle (a late reply,
+     * an unsolicited {@code 554}, a {@code 421} or a close), its replies are out of step with our commands.
+     *
+     * @return a description of what arrived (for a FINE log line), or null when nothing did
+     */
+    String unsolicited() throws IOException {
+        return channel.hasUnsolicitedData() ? channel.unsolicited() : null;
     }
 
     /** The raw stream for the message data (buffered; the caller flushes). */
     OutputStream dataOut() {
-        return out;
+        return channel.dataOut();
     }
 
-    void setReadTimeout(Duration timeout) throws SocketException {
-        socket.setSoTimeout(millis(timeout));
+    LineChannel channel() {
+        return channel;
+    }
+
+    void setReadTimeout(Duration timeout) {
+        channel.setReadTimeout(timeout);
     }
 
     void trace(String s) {
-        if (trace && LOG.isLoggable(Level.FINE)) {
-            LOG.fine("OAM200 " + label + " " + s);
-        }
+        channel.trace(s);
     }
 
     boolean isTracing() {
-        return trace;
+        return channel.isTracing();
     }
 
     boolean isClosed() {
-        return socket == null || socket.isClosed() || raw.isClosed();
+        return channel.isClosed();
     }
 
     /** Orderly close (TLS close_notify); only when no other thread is using the connection. */
     @Override
     public void close() {
-        closeQuietly(socket);
-        closeQuietly(raw);
+        channel.close();
     }
 
-    /**
-     * Closes the TCP socket under TLS at once, from any thread: a writer blocked on a full send buffer holds the TLS
-     * write lock, so an orderly TLS close would wait for it; closing the TCP socket makes the blocked write fail.
-     */
+    /** Closes the TCP socket under TLS at once, from any thread (see {@link LineChannel#abort()}). */
     void abort() {
-        closeQuietly(raw);
-        closeQuietly(socket);
+        channel.abort();
     }
 
     static void closeQuietly(Socket s) {
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                LOG.log(Level.FINEST, "closing socket", e);
-            }
+        LineChannel.closeQuietly(s);
+    }
+
+    static String verb(String line) {
+        if (line.isEmpty()) {
+            return "AUTH";
         }
+        int sp = line.indexOf(' ');
+        return (sp < 0 ? line : line.substring(0, sp)).toUpperCase(Locale.ROOT);
     }
 
     private static boolean isDigits(String s) {
-        return s.chars().allMatch(ch -> ch >= '0' && ch <= '9');
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
-    }
-
-    private static int millis(Duration d) {
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
+        for (int i = 0; i < 3; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -17,8 +17,55 @@ final class LineConnection {
     private final OutputStream out;
 
     LineConnection(Socket s) throws IOException {
-        in = new BufferedInputStream(s.getInputStream());
+        this(s, 0);
+    }
+
+    /** With {@code bytesPerSecond > 0} the server reads no faster than that (a slow but steady reader). */
+    LineConnection(Socket s, long bytesPerSecond) throws IOException {
+        InputStream raw = s.getInputStream();
+        in = new BufferedInputStream(bytesPerSecond > 0 ? new Throttled(raw, bytesPerSecond) : raw, 4096);
         out = s.getOutputStream();
+    }
+
+    /** Paces reads to a rate: each read takes at most a 20th of a second's worth and waits until it is due. */
+    private static final class Throttled extends java.io.FilterInputStream {
+        private final long rate;
+        private final long start = System.nanoTime();
+        private long total;
+
+        Throttled(InputStream in, long rate) {
+            super(in);
+            this.rate = rate;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] b = new byte[1];
+            return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            long dueNanos = start + total * 1_000_000_000L / rate - System.nanoTime();
+            if (dueNanos > 0) {
+                try {
+                    Thread.sleep(dueNanos / 1_000_000, (int) (dueNanos % 1_000_000)); // pacing, not synchronisation
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+            int n = super.read(b, off, (int) Math.min(len, Math.max(1, rate / 20)));
+            if (n > 0) {
+                total += n;
+            }
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return 0;
+        }
     }
 
     /** Sends one or more lines ({@code \r\n} between them), CRLF appended. */

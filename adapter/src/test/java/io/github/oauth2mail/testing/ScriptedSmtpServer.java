@@ -40,6 +40,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private volatile String dropOn;
     private volatile String hangOn;
     private volatile boolean stallInData;
+    private volatile long readRate;
+    private volatile String lateReply;
+    private final java.util.concurrent.atomic.AtomicInteger lateRepliesSent = new java.util.concurrent.atomic.AtomicInteger();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final List<String> authResponses = new CopyOnWriteArrayList<>();
@@ -144,6 +147,25 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /** Reads no faster than {@code bytesPerSecond} (a slow but steady reader, e.g. of a large message). */
+    public ScriptedSmtpServer readRate(long bytesPerSecond) {
+        readRate = bytesPerSecond;
+        return this;
+    }
+
+    /**
+     * After answering a message's final dot, sends {@code line} too, unsolicited, a moment later (from another thread,
+     * as a server does that answers late); null: no more. {@link #lateRepliesSent()} counts them.
+     */
+    public ScriptedSmtpServer lateReplyAfterData(String line) {
+        lateReply = line;
+        return this;
+    }
+
+    public int lateRepliesSent() {
+        return lateRepliesSent.get();
+    }
+
     /** Never answers a command with this verb (until the server is closed). */
     public ScriptedSmtpServer hangOn(String verb) {
         hangOn = verb;
@@ -223,7 +245,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
         boolean counted = true;
         try (Socket socket = s) {
-            LineConnection c = new LineConnection(socket);
+            LineConnection c = new LineConnection(socket, readRate);
             c.send("220 scripted.test ESMTP ready");
             boolean inTls = implicitTls;
             while (true) {
@@ -274,7 +296,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                         SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket, null, socket.getPort(), true);
                         ssl.setUseClientMode(false);
                         ssl.startHandshake();
-                        c = new LineConnection(ssl);
+                        c = new LineConnection(ssl, readRate);
                         inTls = true;
                         break;
                     case "AUTH":
@@ -337,6 +359,22 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             scripted = replies.get(".");
         }
         c.send(scripted != null ? scripted : "250 2.0.0 OK queued");
+        String late = lateReply;
+        if (late != null) {
+            Thread t = new Thread(() -> {
+                try {
+                    Thread.sleep(200); // pacing: the late line arrives after the client has its reply
+                    c.send(late);
+                    lateRepliesSent.incrementAndGet();
+                } catch (IOException e) {
+                    // client gone
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "scripted-smtp-late");
+            t.setDaemon(true);
+            t.start();
+        }
         return true;
     }
 

@@ -54,8 +54,14 @@ public final class ClusterBench {
         long messageMs = Long.parseLong(a.getOrDefault("messageMs", "20"));
         Path certs = Path.of(a.getOrDefault("out", "target/bench")).toAbsolutePath().resolve("certs");
         Certs.make(certs);
-        Result one = run(1, seconds, warmup, messageMs, certs);
-        Result three = run(3, seconds, warmup, messageMs, certs);
+        boolean payara = Boolean.parseBoolean(a.getOrDefault("payara", "false"));
+        Path dist = Path.of(a.getOrDefault("dist", "target/dist")).toAbsolutePath();
+        Path config = Path.of(a.getOrDefault("payaraConfig", "../server-config/payara")).toAbsolutePath();
+        Path work = Path.of(a.getOrDefault("out", "target/bench")).toAbsolutePath().resolve("cluster-payara");
+        Result one = payara ? payara(1, seconds, warmup, messageMs, certs, dist, config, work)
+                : run(1, seconds, warmup, messageMs, certs);
+        Result three = payara ? payara(3, seconds, warmup, messageMs, certs, dist, config, work)
+                : run(3, seconds, warmup, messageMs, certs);
         System.out.println();
         System.out.println("| nodes | msg/s | vs one node | p50 ms | p99 ms | app-visible failures | duplicates "
                 + "| 432s / MAIL FROMs | most sessions at once |");
@@ -136,6 +142,48 @@ public final class ClusterBench {
         } finally {
             factories.forEach(OAuth2MailManagedConnectionFactory::close);
             adapters.forEach(OAuth2MailResourceAdapter::stop);
+        }
+    }
+
+    /**
+     * The same shape with real Payara Micro processes ({@code payara=true}): each node is a Payara Micro started with
+     * the checked-in post-boot file (pool of 3, connector, the benchmark WAR), sending from 4 threads inside Payara.
+     */
+    static Result payara(int nodes, int seconds, int warmup, long messageMs, Path certs, Path dist, Path config,
+                         Path work) throws Exception {
+        List<PayaraBench> servers = new ArrayList<>();
+        try (TokenIssuer issuer = new TokenIssuer(certs.resolve("server.p12"), 3600);
+             MailboxLimitSmtpServer server = new MailboxLimitSmtpServer(Certs.serverContext(certs.resolve(
+                     "server.p12")), 3, t -> t.startsWith("at-"), messageMs)) {
+            for (int n = 0; n < nodes; n++) {
+                servers.add(PayaraBench.start(dist, config, work.resolve(nodes + "-node" + n), certs, server.port(),
+                        issuer.endpoint(), 3, false, 240));
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(nodes);
+            List<Future<Measure.Result>> runs = new ArrayList<>();
+            for (PayaraBench p : servers) {
+                runs.add(pool.submit(() -> PayaraPath.at(p.url()).measure(4, warmup, 1, seconds,
+                        ProcessHandle.current().pid())));
+            }
+            List<Measure.Result> results = new ArrayList<>();
+            for (Future<Measure.Result> f : runs) {
+                results.add(f.get(seconds + warmup + 180L, TimeUnit.SECONDS));
+            }
+            pool.shutdown();
+            Measure.Result all = Measure.Result.merge(results);
+            long[] lat = all.latencies;
+            long sends = lat.length;
+            long p50 = sends == 0 ? -1 : lat[(int) (sends / 2)] / 1_000_000;
+            long p99 = sends == 0 ? -1 : lat[(int) Math.min(sends - 1, sends * 99 / 100)] / 1_000_000;
+            Result r = new Result(nodes, sends, seconds, p50, p99, (int) all.errors, server.duplicates(),
+                    server.throttledCount(), server.mailFromCount(), server.mailFromsOverLimit(), server.maxSessions());
+            System.out.println("cluster run (Payara Micro): " + r + (all.firstError == null ? ""
+                    : " first error: " + all.firstError));
+            return r;
+        } finally {
+            for (PayaraBench p : servers) {
+                p.close();
+            }
         }
     }
 
