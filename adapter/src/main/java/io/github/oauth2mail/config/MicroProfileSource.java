@@ -1,5 +1,7 @@
 package io.github.oauth2mail.config;
 
+import io.github.oauth2mail.failure.MailFailure;
+import io.github.oauth2mail.failure.MessageId;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -44,9 +46,25 @@ final class MicroProfileSource {
         try {
             return resolver.getConfig();
         } catch (RuntimeException | LinkageError e) {
-            throw new IllegalStateException("OAM118 MicroProfile Config (" + resolver.getClass().getName()
+            throw new SourceFailed("MicroProfile Config (" + resolver.getClass().getName()
                     + ") is present but failed to provide the configuration (" + e.getClass().getName()
                     + "); fix the server's config sources (see the cause), the connector settings cannot be read", e);
+        }
+    }
+
+    /** MicroProfile Config is present but failed ({@link MessageId#CONFIG_SOURCE_FAILED}). */
+    static final class SourceFailed extends IllegalStateException implements MailFailure {
+
+        private static final long serialVersionUID = 1L;
+
+        /** @param text the message after the ID */
+        SourceFailed(String text, Throwable cause) {
+            super(MessageId.CONFIG_SOURCE_FAILED.message(text), cause);
+        }
+
+        @Override
+        public MessageId messageId() {
+            return MessageId.CONFIG_SOURCE_FAILED;
         }
     }
 }

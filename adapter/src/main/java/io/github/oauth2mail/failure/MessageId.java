@@ -202,20 +202,6 @@ public enum MessageId {
         return BY_ID.get(id);
     }
 
-    /**
-     * The ID a message given to an exception's old constructor starts with, or {@code fallback}.
-     * Bridge: lead converts call sites after merge (then every throw passes its MessageId and this goes).
-     */
-    public static MessageId leading(String message, MessageId fallback) {
-        if (message != null && message.length() >= 6 && message.startsWith("OAM")) {
-            MessageId m = of(message.substring(0, 6));
-            if (m != null) {
-                return m;
-            }
-        }
-        return fallback;
-    }
-
     @Override
     public String toString() {
         return id;

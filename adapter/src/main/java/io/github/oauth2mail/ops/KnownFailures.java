@@ -67,23 +67,12 @@ public final class KnownFailures {
     }
 
     /**
-     * The message ID of {@code e}: that of the first adapter exception in its cause chain. Until every throw site
-     * passes its ID (bridge: lead converts call sites after merge), a plain {@code MessagingException} the adapter
-     * threw counts with the ID it was created with.
+     * The message ID of {@code e}: that of the first adapter exception in its cause chain (every adapter exception
+     * carries its ID from construction; the message text is never read), or null.
      */
     public static MessageId messageId(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof MailFailure) {
-                return ((MailFailure) t).messageId();
-            }
-            if (t instanceof MessagingException) {
-                MessageId bridged = MessageId.leading(t.getMessage(), null); // bridge: lead converts call sites after merge
-                if (bridged != null) {
-                    return bridged;
-                }
-            }
-        }
-        return null;
+        MailFailure f = MailFailure.in(e);
+        return f == null ? null : f.messageId();
     }
 
     /**

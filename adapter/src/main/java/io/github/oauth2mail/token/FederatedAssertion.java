@@ -1,6 +1,7 @@
 package io.github.oauth2mail.token;
 
 import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.failure.MessageId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +48,8 @@ final class FederatedAssertion implements Callable<String> {
 
         TokenException toTokenException(SourceContext ctx) {
             // transient: the file is rewritten in place by the platform and may briefly be missing
-            return new TokenException(TokenException.Kind.TRANSIENT, "OAM114 Connector resource '" + ctx.resource()
+            return new TokenException(MessageId.TOKEN_REQUEST_LOCAL_PROBLEM, TokenException.Kind.TRANSIENT,
+                    "Connector resource '" + ctx.resource()
                     + "' cannot request an access token from " + ctx.describe() + ": " + getMessage() + "; check "
                     + ctx.key(Setting.FEDERATED_TOKEN_FILE), "local_error", null, this);
         }

@@ -5,6 +5,7 @@ import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.MsalException;
 import com.microsoft.aad.msal4j.MsalServiceException;
 import io.github.oauth2mail.config.ConnectorSettings;
+import io.github.oauth2mail.failure.MessageId;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,7 +112,8 @@ final class MsalCalls {
         }
         if (AuthenticationErrorCode.INVALID_JSON.equals(code)) {
             // MSAL4J gives no status here: an HTML error page from the endpoint or a proxy (502/503 during an outage)
-            return new TokenException(TokenException.Kind.TRANSIENT, "OAM111 Connector resource '" + ctx.resource()
+            return new TokenException(MessageId.TOKEN_PROVIDER_UNAVAILABLE, TokenException.Kind.TRANSIENT,
+                    "Connector resource '" + ctx.resource()
                     + "' got no access token from " + ctx.describe() + ": the answer is not JSON (an error page from "
                     + "the endpoint or a proxy?); retrying with back-off", code, null, null);
         }

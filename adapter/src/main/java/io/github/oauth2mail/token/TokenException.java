@@ -37,20 +37,10 @@ public class TokenException extends Exception implements MailFailure {
         this(id.message(text), id, kind, errorCode, correlationId, retryAfter, cause);
     }
 
-    /** Bridge: lead converts call sites after merge (the ID is read from the OAMnnn the message starts with). */
-    public TokenException(Kind kind, String message, String errorCode, String correlationId, Throwable cause) {
-        this(kind, message, errorCode, correlationId, null, cause);
-    }
-
-    /**
-     * Bridge: lead converts call sites after merge (the ID is read from the OAMnnn the message starts with).
-     *
-     * @param retryAfter the identity provider's {@code Retry-After} (429/503), or null
-     */
-    public TokenException(Kind kind, String message, String errorCode, String correlationId, Duration retryAfter,
+    /** @param text the message after the ID */
+    public TokenException(MessageId id, Kind kind, String text, String errorCode, String correlationId,
                           Throwable cause) {
-        this(message, MessageId.leading(message, MessageId.TOKEN_REQUEST_REJECTED), kind, errorCode, correlationId,
-                retryAfter, cause);
+        this(id, kind, text, errorCode, correlationId, null, cause);
     }
 
     private TokenException(String message, MessageId id, Kind kind, String errorCode, String correlationId,
@@ -62,6 +52,11 @@ public class TokenException extends Exception implements MailFailure {
         this.correlationId = correlationId;
         this.retryAfter = retryAfter;
         this.occurredAt = Instant.now();
+    }
+
+    /** The same failure (ID, kind, codes) with {@code suffix} added to its message; this one is the cause. */
+    TokenException withSuffix(String suffix) {
+        return new TokenException(getMessage() + suffix, messageId, kind, errorCode, correlationId, retryAfter, this);
     }
 
     @Override

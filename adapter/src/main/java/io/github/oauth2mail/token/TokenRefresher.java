@@ -3,6 +3,7 @@ package io.github.oauth2mail.token;
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
 import io.github.oauth2mail.config.TlsSupport;
+import io.github.oauth2mail.failure.MessageId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -284,7 +285,8 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
                 }
                 source = next;
             } catch (RuntimeException e) {
-                failed(slot, f, new TokenException(TokenException.Kind.TRANSIENT, "OAM117 Connector resource '"
+                failed(slot, f, new TokenException(MessageId.TOKEN_FETCH_UNEXPECTED, TokenException.Kind.TRANSIENT,
+                        "Connector resource '"
                         + settings.name() + "': unexpected " + e.getClass().getName() + " while fetching a token "
                         + events.who(slot.mailbox, source.credential()), "internal_error", null, e), source);
                 return;
@@ -349,8 +351,9 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
             if (t.expiresAt().isAfter(clock.instant())) {
                 return t;
             }
-            throw new TokenException(TokenException.Kind.TRANSIENT, "OAM115 Connector resource '" + settings.name()
-                    + "': the new access token " + who(slot) + " expired before it could be used; check the clock",
+            throw new TokenException(MessageId.TOKEN_EXPIRED_BEFORE_USE, TokenException.Kind.TRANSIENT,
+                    "Connector resource '" + settings.name() + "': the new access token " + who(slot)
+                            + " expired before it could be used; check the clock",
                     "expired", null, null);
         } catch (ExecutionException e) {
             AccessToken fallback = stillValid(slot);
@@ -358,7 +361,8 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
                 return fallback;
             }
             TokenException cause = e.getCause() instanceof TokenException ? (TokenException) e.getCause()
-                    : new TokenException(TokenException.Kind.TRANSIENT, "OAM117 Connector resource '" + settings.name()
+                    : new TokenException(MessageId.TOKEN_FETCH_UNEXPECTED, TokenException.Kind.TRANSIENT,
+                    "Connector resource '" + settings.name()
                     + "': token fetch failed (" + e.getCause().getClass().getName() + ")", "internal_error", null, e);
             throw callerError(cause, "");
         } catch (TimeoutException e) {
@@ -367,14 +371,16 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
                 return fallback;
             }
             TokenException last = slot.lastError;
-            throw new TokenException(TokenException.Kind.TRANSIENT, "OAM115 Connector resource '" + settings.name()
-                    + "': no access token " + who(slot) + " within " + settings.key(Setting.TOKEN_WAIT_MS) + " ("
+            throw new TokenException(MessageId.TOKEN_WAIT_EXCEEDED, TokenException.Kind.TRANSIENT,
+                    "Connector resource '" + settings.name() + "': no access token " + who(slot) + " within "
+                            + settings.key(Setting.TOKEN_WAIT_MS) + " ("
                     + wait.toMillis() + " ms)" + (last == null ? "" : "; last error: " + last.getMessage()),
                     last == null ? "timeout" : last.errorCode(), last == null ? null : last.correlationId(), null, last);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TokenException(TokenException.Kind.TRANSIENT, "OAM115 Connector resource '" + settings.name()
-                    + "': interrupted while waiting for an access token", "interrupted", null, e);
+            throw new TokenException(MessageId.TOKEN_WAIT_INTERRUPTED, TokenException.Kind.TRANSIENT,
+                    "Connector resource '" + settings.name()
+                            + "': interrupted while waiting for an access token", "interrupted", null, e);
         }
     }
 
@@ -414,11 +420,12 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
     }
 
     private static TokenException callerError(TokenException e, String suffix) {
-        return new TokenException(e.kind(), e.getMessage() + suffix, e.errorCode(), e.correlationId(), e.retryAfter(), e);
+        return e.withSuffix(suffix);
     }
 
     private TokenException closedError() {
-        return new TokenException(TokenException.Kind.PERMANENT, "OAM116 Connector resource '" + settings.name()
+        return new TokenException(MessageId.RESOURCE_STOPPED, TokenException.Kind.PERMANENT, "Connector resource '"
+                + settings.name()
                 + "' is stopped; no access tokens are fetched", "closed", null, null);
     }
 }

@@ -1,5 +1,7 @@
 package io.github.oauth2mail.transport;
 
+import io.github.oauth2mail.failure.MailFailure;
+import io.github.oauth2mail.failure.MessageId;
 import jakarta.mail.NoSuchProviderException;
 import jakarta.mail.Provider;
 import jakarta.mail.Session;
@@ -35,11 +37,27 @@ final class Delegates {
                 return session.getStore(p);
             }
         }
-        throw new NoSuchProviderException("OAM223 no " + protocol + " store provider of the Jakarta Mail "
+        throw new NoProvider("no " + protocol + " store provider of the Jakarta Mail "
                 + "implementation (e.g. Angus Mail) is visible; the adapter delegates " + protocol + " to it");
     }
 
     private static boolean isOurs(Provider p) {
         return p.getClassName().startsWith("io.github.oauth2mail.");
+    }
+
+    /** No store provider of the implementation for the protocol ({@link MessageId#STORE_NO_PROVIDER}). */
+    static final class NoProvider extends NoSuchProviderException implements MailFailure {
+
+        private static final long serialVersionUID = 1L;
+
+        /** @param text the message after the ID */
+        NoProvider(String text) {
+            super(MessageId.STORE_NO_PROVIDER.message(text));
+        }
+
+        @Override
+        public MessageId messageId() {
+            return MessageId.STORE_NO_PROVIDER;
+        }
     }
 }

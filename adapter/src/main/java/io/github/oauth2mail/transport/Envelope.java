@@ -1,5 +1,6 @@
 package io.github.oauth2mail.transport;
 
+import io.github.oauth2mail.failure.MessageId;
 import jakarta.mail.Address;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ final class Envelope {
      */
     static List<String> check(Address[] recipients, boolean serverHasSmtpUtf8) throws SmtpSendException {
         if (recipients == null || recipients.length == 0) {
-            throw SmtpSendException.invalid("OAM216 not sent: no recipients", null);
+            throw SmtpSendException.invalid(MessageId.SMTP_NO_RECIPIENTS, "not sent: no recipients", null);
         }
         List<String> addresses = new ArrayList<>(recipients.length);
         List<Address> invalid = new ArrayList<>();
@@ -34,7 +35,9 @@ final class Envelope {
             addresses.add(s);
         }
         if (!invalid.isEmpty()) {
-            throw SmtpSendException.invalid("OAM216 not sent: invalid recipient address(es): " + why,
+            throw SmtpSendException.invalid(MessageId.SMTP_RECIPIENTS_INVALID,
+                    "not sent: invalid recipient address(es): "
+                    + why,
                     invalid.toArray(new Address[0]));
         }
         return addresses;

@@ -2,6 +2,7 @@ package io.github.oauth2mail.transport;
 
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.failure.MessageId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -99,7 +100,8 @@ final class ImapLogin {
             l.channel.beginReply();
             String greeting = l.readLine();
             if (!startsWithIgnoreCase(greeting, "* OK")) {
-                throw l.failure("refused the connection: " + abbreviate(greeting), false);
+                throw l.failure(MessageId.STORE_SESSION_REFUSED, "refused the connection: "
+                        + abbreviate(greeting), false);
             }
             Set<String> caps = capabilityCode(greeting);
             if (!implicit) {
@@ -108,7 +110,8 @@ final class ImapLogin {
                     caps = l.capability();
                 }
                 if (!caps.contains("STARTTLS")) {
-                    throw l.failure("does not offer STARTTLS, which " + s.key(Setting.IMAP_TLS) + "=starttls requires "
+                    throw l.failure(MessageId.STORE_STARTTLS_UNAVAILABLE, "does not offer STARTTLS, which "
+                            + s.key(Setting.IMAP_TLS) + "=starttls requires "
                             + "(the token is never sent in clear). Use " + s.key(Setting.IMAP_TLS) + "=implicit with the "
                             + "server's IMAPS port (993), or check that nothing in between strips STARTTLS", false);
                 }
@@ -116,7 +119,7 @@ final class ImapLogin {
                 String tag = l.send("STARTTLS", null);
                 String r = l.tagged(tag);
                 if (!isOk(tag, r)) {
-                    throw l.failure("refused STARTTLS: " + abbreviate(r), false);
+                    throw l.failure(MessageId.STORE_STARTTLS_UNAVAILABLE, "refused STARTTLS: " + abbreviate(r), false);
                 }
                 stage = "TLS handshake";
                 l.tls(tls, true);
@@ -127,7 +130,8 @@ final class ImapLogin {
                 caps = l.capability();
             }
             if (!caps.contains("AUTH=" + l.mechanism.name())) {
-                throw l.failure("does not offer SASL mechanism " + l.mechanism.name() + " (it offers: "
+                throw l.failure(MessageId.STORE_MECHANISM_NOT_OFFERED, "does not offer SASL mechanism "
+                        + l.mechanism.name() + " (it offers: "
                         + String.join(" ", authMechanisms(caps)) + "); set " + s.key(Setting.SASL_MECHANISM)
                         + " to XOAUTH2 or OAUTHBEARER as the server offers", false);
             }
@@ -139,16 +143,18 @@ final class ImapLogin {
             throw e;
         } catch (WireFault e) {
             l.close();
-            throw new StoreLoginException(e.getMessage(), false, null, e);
+            throw new StoreLoginException(e);
         } catch (SSLException e) {
             l.close();
-            throw new StoreLoginException("OAM226 TLS with IMAP server " + l.host + ":" + l.port + " failed (" + stage
+            throw new StoreLoginException(MessageId.STORE_TLS_FAILED, "TLS with IMAP server " + l.host + ":"
+                    + l.port + " failed (" + stage
                     + "): " + e.getMessage() + ". The server certificate must be trusted (JVM trust store or "
                     + s.key(Setting.TRUST_STORE_PATH) + ") and name " + l.host, false, null, e);
         } catch (SocketTimeoutException e) {
             l.close();
             boolean connect = "connect".equals(stage);
-            throw new StoreLoginException("OAM226 IMAP server " + l.host + ":" + l.port + " did not answer (" + stage
+            throw new StoreLoginException(MessageId.STORE_NO_ANSWER, "IMAP server " + l.host + ":" + l.port
+                    + " did not answer (" + stage
                     + ") within " + (connect ? connectTimeout.toMillis() : readTimeoutMillis) + " ms ("
                     + s.key(connect ? Setting.CONNECT_TIMEOUT_MS : Setting.READ_TIMEOUT_MS) + ")", false, null, e);
         } catch (Error e) {
@@ -156,7 +162,8 @@ final class ImapLogin {
             throw e;
         } catch (IOException | RuntimeException e) {
             l.close();
-            throw new StoreLoginException("OAM226 cannot open IMAP connection to " + l.host + ":" + l.port + " ("
+            throw new StoreLoginException(MessageId.STORE_CONNECT_FAILED, "cannot open IMAP connection to "
+                    + l.host + ":" + l.port + " ("
                     + stage + "): " + e, false, null, e);
         }
     }
@@ -183,7 +190,8 @@ final class ImapLogin {
             String line = readLine();
             if (line.startsWith("+")) {
                 if (++continuations > MAX_CONTINUATIONS) {
-                    throw new WireFault("OAM253 " + server + " sent more than " + MAX_CONTINUATIONS + " continuation "
+                    throw new WireFault(MessageId.IMAP_TOO_MANY_CONTINUATIONS, server + " sent more than "
+                            + MAX_CONTINUATIONS + " continuation "
                             + "requests during AUTHENTICATE " + mechanism.name() + " (the exchange was over); "
                             + "connection discarded");
                 }
@@ -204,12 +212,14 @@ final class ImapLogin {
                     return caps == null ? null : String.join(" ", caps);
                 }
                 boolean rejected = error != null || startsWithIgnoreCase(line, tag + " NO");
-                throw failure((rejected ? "did not accept the " + mechanism.name() + " access token"
+                throw failure(rejected ? MessageId.STORE_TOKEN_REJECTED : MessageId.STORE_SESSION_REFUSED,
+                        (rejected ? "did not accept the " + mechanism.name() + " access token"
                         : "refused AUTHENTICATE " + mechanism.name()) + " for mailbox " + mailbox + ": "
                         + abbreviate(line.substring(tag.length() + 1)) + (error == null ? "" : " (OAuth2 error: "
                         + error + ")"), rejected, error);
             } else if (startsWithIgnoreCase(line, "* BYE")) {
-                throw failure("closed the connection during AUTHENTICATE: " + abbreviate(line), error != null, error);
+                throw failure(error != null ? MessageId.STORE_TOKEN_REJECTED : MessageId.STORE_SESSION_REFUSED,
+                        "closed the connection during AUTHENTICATE: " + abbreviate(line), error != null, error);
             }
         }
     }
@@ -223,11 +233,12 @@ final class ImapLogin {
                 caps = words(line.substring("* CAPABILITY ".length()));
             } else if (startsWithIgnoreCase(line, tag + " ")) {
                 if (!isOk(tag, line) || caps == null) {
-                    throw failure("answered CAPABILITY with " + abbreviate(line), false);
+                    throw failure(MessageId.STORE_SESSION_REFUSED, "answered CAPABILITY with "
+                            + abbreviate(line), false);
                 }
                 return caps;
             } else if (startsWithIgnoreCase(line, "* BYE")) {
-                throw failure("closed the connection: " + abbreviate(line), false);
+                throw failure(MessageId.STORE_SESSION_REFUSED, "closed the connection: " + abbreviate(line), false);
             }
         }
     }
@@ -249,7 +260,7 @@ final class ImapLogin {
                 return line;
             }
             if (startsWithIgnoreCase(line, "* BYE")) {
-                throw failure("closed the connection: " + abbreviate(line), false);
+                throw failure(MessageId.STORE_SESSION_REFUSED, "closed the connection: " + abbreviate(line), false);
             }
         }
     }
@@ -278,13 +289,13 @@ final class ImapLogin {
         channel.trace(s);
     }
 
-    private StoreLoginException failure(String what, boolean tokenRejected) {
-        return failure(what, tokenRejected, null);
+    private StoreLoginException failure(MessageId id, String what, boolean tokenRejected) {
+        return failure(id, what, tokenRejected, null);
     }
 
-    private StoreLoginException failure(String what, boolean tokenRejected, OAuthErrorChallenge error) {
-        return new StoreLoginException((tokenRejected ? "OAM227" : "OAM226") + " IMAP server " + host + ":" + port
-                + " " + what, tokenRejected, error == null ? null : error.status(), null);
+    private StoreLoginException failure(MessageId id, String what, boolean tokenRejected, OAuthErrorChallenge error) {
+        return new StoreLoginException(id, "IMAP server " + host + ":" + port + " " + what, tokenRejected,
+                error == null ? null : error.status(), null);
     }
 
     private void close() {

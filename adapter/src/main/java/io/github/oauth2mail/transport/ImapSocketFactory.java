@@ -2,6 +2,7 @@ package io.github.oauth2mail.transport;
 
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.failure.MessageId;
 import io.github.oauth2mail.token.AccessToken;
 import io.github.oauth2mail.token.TokenException;
 import io.github.oauth2mail.token.TokenProvider;
@@ -58,8 +59,9 @@ final class ImapSocketFactory extends SocketFactory {
         if (!(endpoint instanceof InetSocketAddress)
                 || !((InetSocketAddress) endpoint).getHostString().equalsIgnoreCase(settings.imapHost())
                 || ((InetSocketAddress) endpoint).getPort() != settings.imapPort()) {
-            throw new StoreLoginException("OAM226 IMAP connection to " + endpoint + " refused: it is not the configured "
-                    + "server (" + settings.key(Setting.IMAP_HOST) + "=" + settings.imapHost() + ", "
+            throw new StoreLoginException(MessageId.STORE_NOT_CONFIGURED_SERVER, "IMAP connection to " + endpoint
+                    + " refused: it is not the configured server (" + settings.key(Setting.IMAP_HOST) + "="
+                    + settings.imapHost() + ", "
                     + settings.key(Setting.IMAP_PORT) + "=" + settings.imapPort() + ")", false, null, null);
         }
         AccessToken first;
@@ -96,7 +98,7 @@ final class ImapSocketFactory extends SocketFactory {
         try {
             return tokens.token(mailbox);
         } catch (TokenException e) {
-            throw new StoreLoginException(e.getMessage(), false, null, e);
+            throw new StoreLoginException(e);
         }
     }
 

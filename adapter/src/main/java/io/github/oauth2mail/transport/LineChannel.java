@@ -1,5 +1,6 @@
 package io.github.oauth2mail.transport;
 
+import io.github.oauth2mail.failure.MessageId;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -84,7 +85,8 @@ final class LineChannel implements AutoCloseable {
      */
     void startTls(SSLSocketFactory tls, String host, int port, boolean afterStartTls) throws IOException {
         if (afterStartTls && (lim > pos || in.available() > 0)) {
-            throw new WireFault(peer + " sent data after its STARTTLS reply (someone in between?); connection "
+            throw new WireFault(MessageId.REPLY_MALFORMED, peer
+                    + " sent data after its STARTTLS reply (someone in between?); connection "
                     + "discarded");
         }
         pos = 0;
@@ -222,7 +224,8 @@ final class LineChannel implements AutoCloseable {
     }
 
     private WireFault bound(String what) {
-        return new WireFault("OAM250 " + peer + " sent " + what + " in one reply (" + stage + "); the limit is "
+        return new WireFault(MessageId.REPLY_BOUND_EXCEEDED, peer + " sent " + what + " in one reply (" + stage
+                + "); the limit is "
                 + MAX_REPLY_LINES + " lines, " + MAX_REPLY_BYTES + " bytes, " + MAX_LINE + " bytes a line; "
                 + "connection discarded");
     }

@@ -1,5 +1,6 @@
 package io.github.oauth2mail.transport;
 
+import io.github.oauth2mail.failure.MessageId;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
@@ -117,7 +118,7 @@ final class MessageData {
 
     private static SmtpSendException unwritable(SmtpWire wire, Exception e) {
         wire.abort();
-        return SmtpSendException.broken("OAM215 the message could not be written (" + e
+        return SmtpSendException.broken(MessageId.SMTP_MESSAGE_UNWRITABLE, "the message could not be written (" + e
                 + "); nothing was delivered and the connection was closed", e);
     }
 }

@@ -149,7 +149,7 @@ public abstract class OAuth2Store extends Store {
         try {
             return tokens.token(mailbox);
         } catch (TokenException e) {
-            throw new MessagingException(e.getMessage(), e);
+            throw new AdapterMessagingException(e);
         }
     }
 

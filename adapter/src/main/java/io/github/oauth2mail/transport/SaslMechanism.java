@@ -1,5 +1,6 @@
 package io.github.oauth2mail.transport;
 
+import io.github.oauth2mail.failure.MessageId;
 import io.github.oauth2mail.token.AccessToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +54,8 @@ abstract class SaslMechanism {
         } else {
             r = wire.command("AUTH " + name());
             if (r.code() == 235) {
-                throw new WireFault("OAM254 SMTP server " + host + ":" + port + " answered AUTH " + name()
+                throw new WireFault(MessageId.AUTH_ACCEPTED_BEFORE_TOKEN, "SMTP server " + host + ":" + port
+                        + " answered AUTH " + name()
                         + " with " + LineChannel.abbreviate(r.toString()) + " before the token was sent: a protocol "
                         + "error (a server or something in between that does not check the token); connection "
                         + "discarded");

@@ -1,6 +1,8 @@
 package io.github.oauth2mail.transport;
 
 import io.github.oauth2mail.config.ConnectorSettings;
+import io.github.oauth2mail.failure.AdapterMessagingException;
+import io.github.oauth2mail.failure.MessageId;
 import io.github.oauth2mail.token.AccessToken;
 import io.github.oauth2mail.token.TokenException;
 import io.github.oauth2mail.token.TokenProvider;
@@ -64,7 +66,8 @@ public final class SmtpConnection implements AutoCloseable {
         Objects.requireNonNull(tokens, "tokens");
         String problem = EnvelopeAddress.problem(mailbox, true);
         if (problem != null) {
-            throw new MessagingException("OAM207 mailbox '" + EnvelopeAddress.printable(mailbox) + "' " + problem);
+            throw new AdapterMessagingException(MessageId.SMTP_MAILBOX_INVALID, "mailbox '"
+                    + EnvelopeAddress.printable(mailbox) + "' " + problem);
         }
         SaslMechanism mechanism = SaslMechanism.forName(settings.saslMechanism().name());
         String server = settings.smtpHost() + ":" + settings.smtpPort();
@@ -97,7 +100,7 @@ public final class SmtpConnection implements AutoCloseable {
         try {
             return tokens.token(mailbox);
         } catch (TokenException e) {
-            throw new MessagingException(e.getMessage(), e);
+            throw new AdapterMessagingException(e);
         }
     }
 
@@ -125,17 +128,18 @@ public final class SmtpConnection implements AutoCloseable {
     public void send(Message msg, Address[] recipients) throws MessagingException {
         Objects.requireNonNull(msg, "msg");
         if (!isOpen()) {
-            throw SmtpSendException.brokenBeforeData("OAM208 SMTP connection to " + server + " for " + mailbox
-                    + " is closed", null);
+            throw SmtpSendException.brokenBeforeData(MessageId.SMTP_CONNECTION_CLOSED, "SMTP connection to "
+                    + server + " for " + mailbox + " is closed", null);
         }
         List<String> rcpts = Envelope.check(recipients, extensions.has("SMTPUTF8"));
         String headerProblem = MessageHeaders.problem(msg);
         if (headerProblem != null) {
-            throw SmtpSendException.invalid("OAM217 not sent: " + headerProblem, null);
+            throw SmtpSendException.invalid(MessageId.SMTP_HEADER_INVALID, "not sent: " + headerProblem, null);
         }
         boolean utf8 = !EnvelopeAddress.isAscii(mailbox) || rcpts.stream().anyMatch(a -> !EnvelopeAddress.isAscii(a));
         if (!EnvelopeAddress.isAscii(mailbox) && !extensions.has("SMTPUTF8")) {
-            throw SmtpSendException.invalid("OAM216 not sent: the mailbox " + mailbox + " is not ASCII and " + server
+            throw SmtpSendException.invalid(MessageId.SMTP_NO_SMTPUTF8, "not sent: the mailbox " + mailbox
+                    + " is not ASCII and " + server
                     + " does not offer SMTPUTF8", null);
         }
         busy = true;
@@ -148,15 +152,17 @@ public final class SmtpConnection implements AutoCloseable {
                     extensions.has("PIPELINING"));
             SmtpReply r = outcome.mailReply();
             if (r.code() != 250) {
-                throw rejected("OAM209 " + server + " rejected MAIL FROM:<" + mailbox + ">", r, null, null);
+                throw rejected(MessageId.SMTP_MAIL_FROM_REJECTED, server + " rejected MAIL FROM:<" + mailbox
+                        + ">", r, null, null);
             }
             if (outcome.failed()) {
-                throw rejected("OAM210 not sent to anyone (partial sends are off): " + server + " rejected "
+                throw rejected(MessageId.SMTP_RECIPIENTS_REJECTED, "not sent to anyone (partial sends are off): "
+                        + server + " rejected "
                         + outcome.details(), outcome.worst(), outcome.validUnsent(), outcome.invalid());
             }
             r = wire.command("DATA");
             if (r.code() != 354) {
-                throw rejected("OAM211 " + server + " rejected DATA", r, null, null);
+                throw rejected(MessageId.SMTP_DATA_REJECTED, server + " rejected DATA", r, null, null);
             }
             long uploadStart = System.nanoTime();
             try {
@@ -174,7 +180,8 @@ public final class SmtpConnection implements AutoCloseable {
                 if (r.code() == 421) {
                     markBroken();
                 }
-                throw SmtpSendException.dataRejected("OAM212 " + server + " did not accept the message", r);
+                throw SmtpSendException.dataRejected(MessageId.SMTP_MESSAGE_REJECTED, server
+                        + " did not accept the message", r);
             }
         } catch (IOException e) {
             markBroken();
@@ -184,11 +191,13 @@ public final class SmtpConnection implements AutoCloseable {
                     + readTimeout.toMillis() + " ms (read-timeout-ms)"
                     : cause instanceof WireFault ? cause.getMessage() : cause.toString();
             if (dotSent || w != null && w.dotMayBeSent) {
-                throw SmtpSendException.deliveryUnknown("OAM213 delivery unknown: the server may or may not have "
+                throw SmtpSendException.deliveryUnknown(MessageId.SMTP_DELIVERY_UNKNOWN,
+                        "delivery unknown: the server may or may not have "
                         + "accepted the message; not resent to avoid a duplicate (" + server + ", " + mailbox
                         + ", no reply after the message data: " + why + ")", cause);
             }
-            throw SmtpSendException.brokenBeforeData("OAM214 SMTP connection to " + server + " for " + mailbox
+            throw SmtpSendException.brokenBeforeData(MessageId.SMTP_BROKEN_BEFORE_DATA, "SMTP connection to "
+                    + server + " for " + mailbox
                     + " failed before the message was sent: " + why, cause);
         } finally {
             busy = false;
@@ -206,17 +215,19 @@ public final class SmtpConnection implements AutoCloseable {
             LOG.log(Level.FINE, "OAM252 SMTP server {0} sent data while the pooled connection for {1} was idle: {2}; "
                     + "connection replaced", new Object[] {server, mailbox, stray});
             markBroken();
-            throw SmtpSendException.brokenBeforeData("OAM252 SMTP server " + server + " sent data while the pooled "
+            throw SmtpSendException.brokenBeforeData(MessageId.STRAY_REPLY_WHILE_IDLE, "SMTP server " + server
+                    + " sent data while the pooled "
                     + "connection for " + mailbox + " was idle; connection replaced, nothing sent", null);
         }
     }
 
-    private SmtpSendException rejected(String message, SmtpReply r, Address[] validUnsent, Address[] invalid) {
+    private SmtpSendException rejected(MessageId id, String text, SmtpReply r, Address[] validUnsent,
+                                       Address[] invalid) {
         boolean ok = r.code() != 421 && resetQuietly();
         if (!ok) {
             markBroken();
         }
-        return SmtpSendException.rejected(message, r, validUnsent, invalid, !ok);
+        return SmtpSendException.rejected(id, text, r, validUnsent, invalid, !ok);
     }
 
     private boolean resetQuietly() {
@@ -247,18 +258,20 @@ public final class SmtpConnection implements AutoCloseable {
     /** RSET: clears any half-done transaction. */
     public void reset() throws MessagingException {
         if (!isOpen()) {
-            throw new MessagingException("OAM208 SMTP connection to " + server + " for " + mailbox + " is closed");
+            throw new AdapterMessagingException(MessageId.SMTP_CONNECTION_CLOSED, "SMTP connection to " + server
+                    + " for " + mailbox + " is closed");
         }
         SmtpReply r;
         try {
             r = wire.command("RSET");
         } catch (IOException e) {
             markBroken();
-            throw new MessagingException("OAM214 RSET on " + server + " failed: " + e, e);
+            throw new AdapterMessagingException(MessageId.SMTP_RSET_FAILED, "RSET on " + server + " failed: " + e, e);
         }
         if (r.code() != 250) {
             markBroken();
-            throw new MessagingException("OAM214 RSET on " + server + " was refused: " + r);
+            throw new AdapterMessagingException(MessageId.SMTP_RSET_FAILED, "RSET on " + server + " was refused: " + r,
+                    r.code(), r.toString(), null);
         }
     }
 

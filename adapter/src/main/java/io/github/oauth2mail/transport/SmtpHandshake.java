@@ -2,6 +2,8 @@ package io.github.oauth2mail.transport;
 
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.failure.AdapterMessagingException;
+import io.github.oauth2mail.failure.MessageId;
 import io.github.oauth2mail.token.AccessToken;
 import jakarta.mail.MessagingException;
 import java.io.IOException;
@@ -52,13 +54,15 @@ final class SmtpHandshake {
             wire.stage(stage);
             SmtpReply greeting = wire.readReply();
             if (greeting.code() != 220) {
-                throw new MessagingException("OAM206 SMTP server " + server + " refused the connection: " + greeting);
+                throw new AdapterMessagingException(MessageId.SMTP_SESSION_REFUSED, "SMTP server " + server
+                        + " refused the connection: " + greeting, greeting.code(), greeting.toString(), null);
             }
             stage = "EHLO";
             ServerExtensions ext = ehlo(wire, server);
             if (!implicit) {
                 if (!ext.has("STARTTLS")) {
-                    throw new MessagingException("OAM203 SMTP server " + server + " does not offer STARTTLS, which "
+                    throw new AdapterMessagingException(MessageId.SMTP_STARTTLS_UNAVAILABLE, "SMTP server " + server
+                            + " does not offer STARTTLS, which "
                             + s.key(Setting.SMTP_TLS) + "=starttls requires (the token is never sent in clear). Check "
                             + "that nothing between here and the server strips STARTTLS, or use "
                             + s.key(Setting.SMTP_TLS) + "=implicit with the server's SMTPS port (465)");
@@ -66,7 +70,8 @@ final class SmtpHandshake {
                 stage = "STARTTLS";
                 SmtpReply r = wire.command("STARTTLS");
                 if (r.code() != 220) {
-                    throw new MessagingException("OAM203 SMTP server " + server + " refused STARTTLS: " + r);
+                    throw new AdapterMessagingException(MessageId.SMTP_STARTTLS_UNAVAILABLE, "SMTP server " + server
+                            + " refused STARTTLS: " + r, r.code(), r.toString(), null);
                 }
                 stage = "TLS handshake";
                 wire.startTls(tls, host, port);
@@ -77,7 +82,8 @@ final class SmtpHandshake {
                 throw new IllegalStateException("no TLS before AUTH");
             }
             if (!ext.authMechanisms().contains(mechanism.name())) {
-                throw new MessagingException("OAM204 SMTP server " + server + " does not offer SASL mechanism "
+                throw new AdapterMessagingException(MessageId.SMTP_MECHANISM_NOT_OFFERED, "SMTP server " + server
+                        + " does not offer SASL mechanism "
                         + mechanism.name() + " (it offers: " + (ext.has("AUTH") ? String.join(" ", ext.authMechanisms())
                         : "no AUTH at all") + "); set " + s.key(Setting.SASL_MECHANISM) + " to XOAUTH2 or OAUTHBEARER "
                         + "as the server offers, or check that SMTP AUTH is enabled on this server and port");
@@ -96,36 +102,43 @@ final class SmtpHandshake {
             throw e;
         } catch (WireFault e) {
             closeQuietly(wire);
-            throw new MessagingException(e.getMessage(), e);
+            throw new AdapterMessagingException(e);
         } catch (SSLException e) {
             closeQuietly(wire);
             if (implicit && "connect".equals(stage)) {
-                throw new MessagingException("OAM205 TLS handshake with SMTP server " + server + " failed with "
+                throw new AdapterMessagingException(MessageId.SMTP_TLS_FAILED, "TLS handshake with SMTP server "
+                        + server
+                        + " failed with "
                         + "implicit TLS (" + s.key(Setting.SMTP_TLS) + "=implicit): " + e.getMessage() + ". If this "
                         + "port speaks plain SMTP first (587, 25), set " + s.key(Setting.SMTP_TLS) + "=starttls; "
                         + "else the server certificate must be trusted (JVM trust store or "
                         + s.key(Setting.TRUST_STORE_PATH) + ") and name " + host, e);
             }
-            throw new MessagingException("OAM205 TLS with SMTP server " + server + " failed (" + stage + "): "
+            throw new AdapterMessagingException(MessageId.SMTP_TLS_FAILED, "TLS with SMTP server " + server
+                    + " failed ("
+                    + stage + "): "
                     + e.getMessage() + ". The server certificate must be trusted (JVM trust store or "
                     + s.key(Setting.TRUST_STORE_PATH) + ") and name " + host, e);
         } catch (SocketTimeoutException e) {
             closeQuietly(wire);
             Duration limit = "connect".equals(stage) ? s.connectTimeout() : s.readTimeout();
-            throw new MessagingException("OAM206 SMTP server " + server + " did not answer (" + stage + ") within "
+            throw new AdapterMessagingException(MessageId.SMTP_NO_ANSWER, "SMTP server " + server + " did not answer ("
+                    + stage + ") within "
                     + limit.toMillis() + " ms (" + s.key("connect".equals(stage) ? Setting.CONNECT_TIMEOUT_MS
                     : Setting.READ_TIMEOUT_MS) + ")", e);
         } catch (IOException e) {
             closeQuietly(wire);
-            throw new MessagingException("OAM206 cannot open SMTP connection to " + server + " (" + stage + "): " + e,
-                    e);
+            throw new AdapterMessagingException(MessageId.SMTP_CONNECT_FAILED, "cannot open SMTP connection to "
+                    + server + " (" + stage + "): " + e, e);
         }
     }
 
     private static ServerExtensions ehlo(SmtpWire wire, String server) throws IOException, MessagingException {
         SmtpReply r = wire.command("EHLO " + localHostName());
         if (r.code() != 250) {
-            throw new MessagingException("OAM206 SMTP server " + server + " refused EHLO: " + r);
+            throw new AdapterMessagingException(MessageId.SMTP_SESSION_REFUSED, "SMTP server " + server
+                    + " refused EHLO: "
+                    + r, r.code(), r.toString(), null);
         }
         return ServerExtensions.parse(r);
     }

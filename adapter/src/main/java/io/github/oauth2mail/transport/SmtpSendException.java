@@ -82,44 +82,6 @@ public final class SmtpSendException extends SendFailedException implements Mail
         return new SmtpSendException(id, id.message(text), cause, null, null, -1, null, true, false, false, false);
     }
 
-    // bridge: lead converts call sites after merge. The overloads below take the whole message and find its
-    // MessageId from the OAMnnn it starts with (the ID is fixed at construction, never read back from the text).
-
-    static SmtpSendException rejected(String message, SmtpReply reply, Address[] validUnsent, Address[] invalid,
-                                      boolean broken) {
-        MessageId id = MessageId.leading(message, MessageId.SMTP_MESSAGE_REJECTED);
-        return rejected(id, strip(id, message), reply, validUnsent, invalid, broken);
-    }
-
-    static SmtpSendException dataRejected(String message, SmtpReply reply) {
-        MessageId id = MessageId.leading(message, MessageId.SMTP_MESSAGE_REJECTED);
-        return dataRejected(id, strip(id, message), reply);
-    }
-
-    static SmtpSendException brokenBeforeData(String message, Exception cause) {
-        MessageId id = MessageId.leading(message, MessageId.SMTP_BROKEN_BEFORE_DATA);
-        return brokenBeforeData(id, strip(id, message), cause);
-    }
-
-    static SmtpSendException deliveryUnknown(String message, Exception cause) {
-        MessageId id = MessageId.leading(message, MessageId.SMTP_DELIVERY_UNKNOWN);
-        return deliveryUnknown(id, strip(id, message), cause);
-    }
-
-    static SmtpSendException invalid(String message, Address[] invalid) {
-        MessageId id = MessageId.leading(message, MessageId.SMTP_RECIPIENTS_INVALID);
-        return invalid(id, strip(id, message), invalid);
-    }
-
-    static SmtpSendException broken(String message, Exception cause) {
-        MessageId id = MessageId.leading(message, MessageId.SMTP_MESSAGE_UNWRITABLE);
-        return broken(id, strip(id, message), cause);
-    }
-
-    private static String strip(MessageId id, String message) {
-        return message.startsWith(id.id() + " ") ? message.substring(id.id().length() + 1) : message;
-    }
-
     /**
      * The same failure, reported after {@code attempts} attempts of one send that retried it until {@code deadline}
      * ran out (or no retry was allowed): same ID, reply, addresses and flags; the first attempt's failure is suppressed.

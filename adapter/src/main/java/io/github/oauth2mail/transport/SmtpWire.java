@@ -1,5 +1,6 @@
 package io.github.oauth2mail.transport;
 
+import io.github.oauth2mail.failure.MessageId;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -103,13 +104,15 @@ final class SmtpWire implements AutoCloseable {
             String l = channel.readLine();
             channel.trace("S: " + l);
             if (l.length() < 3 || !isDigits(l) || (l.length() > 3 && l.charAt(3) != ' ' && l.charAt(3) != '-')) {
-                throw new WireFault("OAM251 " + server + " sent a malformed reply (" + channel.stage() + "): "
+                throw new WireFault(MessageId.REPLY_MALFORMED, server + " sent a malformed reply ("
+                        + channel.stage() + "): "
                         + LineChannel.abbreviate(l) + "; connection discarded");
             }
             int c = (l.charAt(0) - '0') * 100 + (l.charAt(1) - '0') * 10 + (l.charAt(2) - '0');
             if (code >= 0 && c != code) {
                 // RFC 5321 4.2.1: every line of one reply carries the same code
-                throw new WireFault("OAM251 " + server + " sent a multi-line reply whose lines carry different codes ("
+                throw new WireFault(MessageId.REPLY_MALFORMED, server
+                        + " sent a multi-line reply whose lines carry different codes ("
                         + channel.stage() + "): " + LineChannel.abbreviate(lines.get(0)) + " / "
                         + LineChannel.abbreviate(l) + "; connection discarded");
             }

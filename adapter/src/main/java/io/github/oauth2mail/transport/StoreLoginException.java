@@ -26,16 +26,12 @@ final class StoreLoginException extends IOException implements MailFailure {
         this.oauthStatus = oauthStatus;
     }
 
-    /**
-     * The whole message, its ID read from the OAMnnn it starts with (a token failure's own ID when it wraps one).
-     * Bridge: lead converts call sites after merge.
-     */
-    StoreLoginException(String message, boolean tokenRejected, String oauthStatus, Throwable cause) {
-        super(message, cause);
-        this.messageId = MessageId.leading(message, tokenRejected ? MessageId.STORE_TOKEN_REJECTED
-                : MessageId.STORE_CONNECT_FAILED);
-        this.tokenRejected = tokenRejected;
-        this.oauthStatus = oauthStatus;
+    /** Reports {@code cause}, a failure of a lower layer (a token failure, a wire fault), with its ID and message. */
+    <T extends Exception & MailFailure> StoreLoginException(T cause) {
+        super(cause.getMessage(), cause);
+        this.messageId = cause.messageId();
+        this.tokenRejected = false;
+        this.oauthStatus = null;
     }
 
     @Override

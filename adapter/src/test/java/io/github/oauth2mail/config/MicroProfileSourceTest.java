@@ -3,6 +3,8 @@ package io.github.oauth2mail.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.oauth2mail.failure.MailFailure;
+import io.github.oauth2mail.failure.MessageId;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -35,6 +37,7 @@ class MicroProfileSourceTest {
                     assertThat(e.getMessage()).contains("OAM118", BrokenResolver.class.getName(),
                             UncheckedIOException.class.getName());
                     assertThat(e.getCause()).isInstanceOf(UncheckedIOException.class);
+                    assertThat(MailFailure.in(e).messageId()).isEqualTo(MessageId.CONFIG_SOURCE_FAILED);
                 });
     }
 

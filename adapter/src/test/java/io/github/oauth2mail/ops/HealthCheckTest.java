@@ -2,10 +2,12 @@ package io.github.oauth2mail.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.oauth2mail.failure.AdapterMessagingException;
+import io.github.oauth2mail.failure.MessageId;
 import io.github.oauth2mail.token.TokenStatus;
+import jakarta.mail.MessagingException;
 import java.net.ConnectException;
 import java.time.Instant;
-import jakarta.mail.MessagingException;
 import org.junit.jupiter.api.Test;
 
 class HealthCheckTest {
@@ -42,8 +44,8 @@ class HealthCheckTest {
 
     @Test
     void evaluate_mailServerRefusedAndTokenFine_downOam432WithCode() {
-        MessagingException refused = new MessagingException("OAM206 cannot open SMTP connection to h:587 (connect)",
-                new ConnectException("Connection refused"));
+        MessagingException refused = new AdapterMessagingException(MessageId.SMTP_CONNECT_FAILED, "cannot open SMTP "
+                + "connection to h:587 (connect)", new ConnectException("Connection refused"));
         Health h = HealthCheck.evaluate(status(NOW.plusSeconds(1800), null, false), refused, NOW, "h:587", "h:587", 0, 0,
                 null, NOW);
         assertThat(h.reason()).startsWith("OAM432 mail server h:587 refused the connection (ConnectException");

@@ -28,8 +28,9 @@ class KnownFailuresTest {
     static Stream<Arguments> failures() {
         return Stream.of(
                 Arguments.of("connect refused to 10.14.3.21 (the host contains 4.3.2)",
-                        new MessagingException("OAM206 cannot open SMTP connection to 10.14.3.21:587 (connect): "
-                                + "java.net.ConnectException: Connection refused to 10.14.3.21",
+                        new AdapterMessagingException(MessageId.SMTP_CONNECT_FAILED, "cannot open SMTP connection to "
+                                + "10.14.3.21:587 (connect): java.net.ConnectException: Connection refused to "
+                                + "10.14.3.21",
                                 new ConnectException("Connection refused to 10.14.3.21")), FailureKind.CONNECTION),
                 Arguments.of("bare ConnectException to 10.14.3.21",
                         new ConnectException("Connection refused: 10.14.3.21:587"), FailureKind.CONNECTION),
@@ -51,13 +52,16 @@ class KnownFailuresTest {
                                 + "RCPT TO:<q@10.4.3.2.example> 4.3.2 SubmissionQuotaExceeded 554 5.2.0", 550,
                                 "550 5.1.1 User unknown", null), FailureKind.OTHER),
                 Arguments.of("delivery unknown mentioning SubmissionQuotaExceeded in our own text",
-                        new MessagingException("OAM213 delivery unknown: SubmissionQuotaExceeded 432 4.3.2"),
+                        new AdapterMessagingException(MessageId.SMTP_DELIVERY_UNKNOWN,
+                                "delivery unknown: SubmissionQuotaExceeded 432 4.3.2"),
                         FailureKind.OTHER),
                 Arguments.of("token failure wrapped",
-                        new MessagingException("OAM112 ...", new TokenException(TokenException.Kind.PERMANENT,
-                                "OAM112 ... 4.3.2", "AADSTS7000222", "corr-9", null)), FailureKind.TOKEN),
-                Arguments.of("SMTP TLS failed (bridged plain exception)",
-                        new MessagingException("OAM205 TLS with SMTP server h:465 failed (connect)",
+                        new MessagingException("OAM112 ...", new TokenException(MessageId.TOKEN_REQUEST_REJECTED,
+                                TokenException.Kind.PERMANENT, "... 4.3.2", "AADSTS7000222", "corr-9", null)),
+                        FailureKind.TOKEN),
+                Arguments.of("SMTP TLS failed",
+                        new AdapterMessagingException(MessageId.SMTP_TLS_FAILED, "TLS with SMTP server h:465 failed "
+                                + "(connect)",
                                 new SSLHandshakeException("PKIX path building failed")), FailureKind.TLS),
                 Arguments.of("IMAP TLS failed", new AdapterMessagingException(MessageId.STORE_TLS_FAILED,
                         "TLS with IMAP server h:993 failed", new SSLHandshakeException("x")), FailureKind.TLS),
@@ -66,7 +70,8 @@ class KnownFailuresTest {
                         FailureKind.AUTH),
                 Arguments.of("POP3 cannot connect", new AdapterMessagingException(MessageId.STORE_CONNECT_FAILED,
                         "cannot open POP3 connection to h:995", new ConnectException("refused")), FailureKind.CONNECTION),
-                Arguments.of("pool wait", new MessagingException("OAM304 No SMTP connection became free"),
+                Arguments.of("pool wait", new AdapterMessagingException(MessageId.POOL_WAIT_EXCEEDED,
+                        "No SMTP connection became free"),
                         FailureKind.OTHER));
     }
 
@@ -79,8 +84,9 @@ class KnownFailuresTest {
     @Test
     void fix_connectRefusedToHostContaining4_3_2_connectionAdviceNotThrottle() {
         ConnectorSettings host = TestSettings.mailbox("a@example.com").set("smtp.host", "10.14.3.21").build();
-        MessagingException e = new MessagingException("OAM206 cannot open SMTP connection to 10.14.3.21:587 (connect): "
-                + "java.net.ConnectException: Connection refused", new ConnectException("Connection refused"));
+        MessagingException e = new AdapterMessagingException(MessageId.SMTP_CONNECT_FAILED, "cannot open SMTP "
+                + "connection to 10.14.3.21:587 (connect): java.net.ConnectException: Connection refused",
+                new ConnectException("Connection refused"));
         assertThat(KnownFailures.fix(host, e)).startsWith("nothing accepts connections on 10.14.3.21:587")
                 .doesNotContain("max-connections-per-mailbox");
         assertThat(KnownFailures.code(e)).isEqualTo("ConnectException");
@@ -108,7 +114,8 @@ class KnownFailuresTest {
 
     @Test
     void classify_tokenExceptionCause_tokenWithIdpCodeAndCorrelation() {
-        TokenException t = new TokenException(TokenException.Kind.PERMANENT, "OAM112 ...", "AADSTS7000222", "corr-9", null);
+        TokenException t = new TokenException(MessageId.TOKEN_REQUEST_REJECTED, TokenException.Kind.PERMANENT, "...",
+                "AADSTS7000222", "corr-9", null);
         MessagingException e = new MessagingException(t.getMessage(), t);
         assertThat(KnownFailures.classify(e)).isEqualTo(FailureKind.TOKEN);
         assertThat(KnownFailures.code(e)).isEqualTo("AADSTS7000222");
@@ -118,13 +125,24 @@ class KnownFailuresTest {
 
     @Test
     void classify_tlsAndRefused_tlsAndConnectionWithFix() {
-        MessagingException tls = new MessagingException("OAM205 TLS with SMTP server h:465 failed (connect): PKIX path "
-                + "building failed", new SSLHandshakeException("PKIX path building failed"));
-        MessagingException refused = new MessagingException("OAM206 cannot open SMTP connection to h:1 (connect)",
-                new ConnectException("Connection refused"));
+        MessagingException tls = new AdapterMessagingException(MessageId.SMTP_TLS_FAILED, "TLS with SMTP server h:465 "
+                + "failed (connect): PKIX path building failed",
+                new SSLHandshakeException("PKIX path building failed"));
+        MessagingException refused = new AdapterMessagingException(MessageId.SMTP_CONNECT_FAILED, "cannot open SMTP "
+                + "connection to h:1 (connect)", new ConnectException("Connection refused"));
         assertThat(KnownFailures.classify(tls)).isEqualTo(FailureKind.TLS);
         assertThat(KnownFailures.fix(s, tls)).contains("not trusted").contains("oauth2mail.test.trust-store-path");
         assertThat(KnownFailures.classify(refused)).isEqualTo(FailureKind.CONNECTION);
         assertThat(KnownFailures.fix(s, refused)).startsWith("nothing accepts connections on");
+    }
+
+    @Test
+    void messageId_plainExceptionWhoseTextStartsWithAnId_notReadFromTheText() {
+        MessagingException plain = new MessagingException("OAM261 SMTP server h:587 refused the connection: "
+                + "421 4.3.2 x");
+        assertThat(KnownFailures.messageId(plain)).isNull();
+        assertThat(KnownFailures.messageId(new MessagingException("wrapped", new AdapterMessagingException(
+                MessageId.SMTP_SESSION_REFUSED, "x", 421, "421 4.3.2 x", null))))
+                .isEqualTo(MessageId.SMTP_SESSION_REFUSED);
     }
 }

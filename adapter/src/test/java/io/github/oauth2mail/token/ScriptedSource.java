@@ -1,5 +1,6 @@
 package io.github.oauth2mail.token;
 
+import io.github.oauth2mail.failure.MessageId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,12 +40,14 @@ final class ScriptedSource implements TokenSource {
     }
 
     static TokenException unavailable(Duration retryAfter) {
-        return new TokenException(TokenException.Kind.TRANSIENT, "OAM111 test: HTTP 503 temporarily_unavailable",
+        return new TokenException(MessageId.TOKEN_PROVIDER_UNAVAILABLE, TokenException.Kind.TRANSIENT,
+                "test: HTTP 503 temporarily_unavailable",
                 "temporarily_unavailable", "c-503", retryAfter, null);
     }
 
     static TokenException rejected(String code) {
-        return new TokenException(TokenException.Kind.PERMANENT, "OAM112 test: HTTP 401 " + code, code, "c-401",
+        return new TokenException(MessageId.TOKEN_REQUEST_REJECTED, TokenException.Kind.PERMANENT,
+                "test: HTTP 401 " + code, code, "c-401",
                 null, null);
     }
 

@@ -163,7 +163,7 @@ class ImapAuthenticateProtocolTest {
         Store store = new TestMailConnector(settings("implicit").build(), tokens).session().getStore("imap");
         MessagingException e = catchThrowableOfType(MessagingException.class, store::connect);
         assertThat(e).isNotInstanceOf(AuthenticationFailedException.class);
-        assertThat(e.getMessage()).contains("OAM226", "XOAUTH2", "oauth2mail.test.sasl-mechanism", "PLAIN");
+        assertThat(e.getMessage()).contains("OAM269", "XOAUTH2", "oauth2mail.test.sasl-mechanism", "PLAIN");
         assertThat(server.received()).noneMatch(l -> l.contains("AUTHENTICATE"));
         assertThat(tokens.invalidatedValues()).isEmpty();
     }
@@ -189,7 +189,7 @@ class ImapAuthenticateProtocolTest {
         Store store = new TestMailConnector(settings("starttls").build(), TestTokens.sequence("t")).session()
                 .getStore("imap");
         MessagingException e = catchThrowableOfType(MessagingException.class, store::connect);
-        assertThat(e.getMessage()).contains("OAM226", "STARTTLS", "oauth2mail.test.imap.tls");
+        assertThat(e.getMessage()).contains("OAM268", "STARTTLS", "oauth2mail.test.imap.tls");
         assertThat(server.received()).noneMatch(l -> l.contains("AUTHENTICATE"));
     }
 

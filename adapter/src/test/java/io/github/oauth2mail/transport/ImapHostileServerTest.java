@@ -100,7 +100,7 @@ class ImapHostileServerTest {
                 .imap("127.0.0.1", hostile.port(), "implicit").set("read-timeout-ms", "500").build();
         StoreLoginException e = catchThrowableOfType(StoreLoginException.class,
                 () -> ImapLogin.open(s, TlsSupport.socketFactory(s), MAILBOX, "tok"));
-        assertThat(e.getMessage()).contains("OAM226", "(greeting)", "500 ms");
+        assertThat(e.getMessage()).contains("OAM267", "(greeting)", "500 ms");
     }
 
     @Test

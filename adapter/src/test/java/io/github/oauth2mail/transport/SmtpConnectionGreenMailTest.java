@@ -11,6 +11,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.TlsSupport;
+import io.github.oauth2mail.failure.MessageId;
 import io.github.oauth2mail.testing.GreenMailTls;
 import io.github.oauth2mail.testing.TestCertificates;
 import io.github.oauth2mail.testing.TestSettings;
@@ -28,9 +29,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -152,8 +153,8 @@ class SmtpConnectionGreenMailTest {
 
     @Test
     void open_tokenUnavailable_messagingExceptionWithTokenMessageAndCause() {
-        TokenException failure = new TokenException(TokenException.Kind.PERMANENT,
-                "OAM101 token endpoint rejected the client (invalid_client)", "invalid_client", null, null);
+        TokenException failure = new TokenException(MessageId.TOKEN_REQUEST_REJECTED, TokenException.Kind.PERMANENT,
+                "token endpoint rejected the client (invalid_client)", "invalid_client", null, null);
         TestTokens tokens = TestTokens.sequence(TOKEN).failingWith(failure);
         assertThatThrownBy(() -> open(tokens)).isInstanceOf(MessagingException.class)
                 .hasMessage(failure.getMessage()).hasCause(failure);

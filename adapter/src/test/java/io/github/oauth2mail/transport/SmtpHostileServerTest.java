@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.TlsSupport;
+import io.github.oauth2mail.failure.FailureKind;
+import io.github.oauth2mail.failure.MailFailure;
+import io.github.oauth2mail.failure.MessageId;
+import io.github.oauth2mail.ops.KnownFailures;
 import io.github.oauth2mail.testing.ScriptedSmtpServer;
 import io.github.oauth2mail.testing.TestSettings;
 import io.github.oauth2mail.testing.TestTokens;
@@ -98,7 +102,20 @@ class SmtpHostileServerTest {
         });
         MessagingException e = catchThrowableOfType(MessagingException.class,
                 () -> open(hostileSettings().set("read-timeout-ms", "500"), "t"));
-        assertThat(e.getMessage()).contains("OAM206", "did not answer (EHLO) within 500 ms", "read-timeout-ms");
+        assertThat(e.getMessage()).contains("OAM260", "did not answer (EHLO) within 500 ms", "read-timeout-ms");
+    }
+
+    @Test
+    void open_greeting421Throttled_sessionRefusedWithTheReplyTyped() throws Exception {
+        hostile = HostileServer.plain(p -> p.send("421 4.3.2 Service not available, too many connections"));
+        MessagingException e = catchThrowableOfType(MessagingException.class, () -> open(hostileSettings(), "t"));
+        assertThat(e.getMessage()).isEqualTo("OAM261 SMTP server 127.0.0.1:" + hostile.port() + " refused the "
+                + "connection: 421 4.3.2 Service not available, too many connections");
+        MailFailure f = MailFailure.in(e);
+        assertThat(f.messageId()).isEqualTo(MessageId.SMTP_SESSION_REFUSED);
+        assertThat(f.replyCode()).isEqualTo(421);
+        assertThat(f.enhancedStatus()).isEqualTo("4.3.2");
+        assertThat(KnownFailures.classify(e)).isEqualTo(FailureKind.THROTTLED);
     }
 
     @Test
