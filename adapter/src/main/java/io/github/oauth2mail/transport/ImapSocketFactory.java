@@ -33,7 +33,6 @@ final class ImapSocketFactory extends SocketFactory {
     private final TokenProvider tokens;
     private final String mailbox;
     private AccessToken next;
-    private volatile AccessToken last;
 
     /** {@code first}: the token for the first connection; later connections ask {@code tokens} for a current one. */
     ImapSocketFactory(ConnectorSettings settings, SSLSocketFactory tls, TokenProvider tokens, String mailbox,
@@ -43,11 +42,6 @@ final class ImapSocketFactory extends SocketFactory {
         this.tokens = tokens;
         this.mailbox = mailbox;
         this.next = first;
-    }
-
-    /** The token of the last connection opened (for invalidation and expiry tracking). */
-    AccessToken lastToken() {
-        return last;
     }
 
     @Override
@@ -90,7 +84,6 @@ final class ImapSocketFactory extends SocketFactory {
     }
 
     private ImapLogin.Result open(AccessToken token) throws StoreLoginException {
-        last = token;
         return ImapLogin.open(settings, tls, mailbox, token.value());
     }
 

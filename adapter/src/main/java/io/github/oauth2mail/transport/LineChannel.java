@@ -29,7 +29,7 @@ final class LineChannel implements AutoCloseable {
     /** Generous: a 5,000-line EHLO and a 60 KB line are legitimate; a reply past these is not. */
     static final int MAX_REPLY_LINES = 10_000;
     static final int MAX_REPLY_BYTES = 1024 * 1024;
-    static final int MAX_LINE = CrlfLines.MAX_LINE;
+    static final int MAX_LINE = 64 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
 
     private final String peer;
@@ -320,9 +320,6 @@ final class LineChannel implements AutoCloseable {
         }
     }
 
-    boolean isTracing() {
-        return trace;
-    }
 
     boolean isClosed() {
         Socket s = socket;

@@ -28,10 +28,6 @@ final class SmtpReply {
         return l.length() > 4 ? l.substring(4) : "";
     }
 
-    boolean isPositive() {
-        return code >= 200 && code < 400;
-    }
-
     boolean isTemporary() {
         return code >= 400 && code < 500;
     }

@@ -151,9 +151,6 @@ final class SmtpWire implements AutoCloseable {
         channel.trace(s);
     }
 
-    boolean isTracing() {
-        return channel.isTracing();
-    }
 
     boolean isClosed() {
         return channel.isClosed();
