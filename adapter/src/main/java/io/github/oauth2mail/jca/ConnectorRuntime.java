@@ -118,7 +118,7 @@ final class ConnectorRuntime implements AutoCloseable {
     /** After a lease is returned: while the mailbox's limit is lowered, idle connections above it are closed. */
     void returned(String mailbox, MailboxBudget budget) {
         int limit = budget.limit();
-        if (limit < settings.maxConnectionsPerMailbox()) {
+        if (limit < budget.max()) {
             closeIdleAbove(norm(mailbox), limit);
         }
     }

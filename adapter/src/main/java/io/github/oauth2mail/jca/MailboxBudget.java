@@ -26,10 +26,11 @@ final class MailboxBudget {
     private final int max;
     private final Clock clock;
     private final IntConsumer onChange;
-    private final ReentrantLock lock = new ReentrantLock(true);
+    private final ReentrantLock lock = new ReentrantLock(); // not fair: a send never parks behind a free slot
     private final Condition free = lock.newCondition();
-    private int limit;
+    private volatile int limit;
     private int inUse;
+    private int waiting;
     private int successes;
     private Instant changedAt;
 
@@ -51,7 +52,12 @@ final class MailboxBudget {
                 if (nanos <= 0) {
                     return false;
                 }
-                nanos = free.awaitNanos(nanos);
+                waiting++;
+                try {
+                    nanos = free.awaitNanos(nanos);
+                } finally {
+                    waiting--;
+                }
             }
             inUse++;
             return true;
@@ -64,7 +70,9 @@ final class MailboxBudget {
         lock.lock();
         try {
             inUse--;
-            free.signalAll();
+            if (waiting > 0) {
+                free.signal();
+            }
         } finally {
             lock.unlock();
         }
@@ -72,6 +80,9 @@ final class MailboxBudget {
 
     /** A send through this mailbox was accepted. */
     void succeeded() {
+        if (limit == max) {
+            return; // the common case: nothing to raise, no lock on the send path
+        }
         int raised = -1;
         lock.lock();
         try {
@@ -115,12 +126,12 @@ final class MailboxBudget {
 
     /** The current limit. */
     int limit() {
-        lock.lock();
-        try {
-            return limit;
-        } finally {
-            lock.unlock();
-        }
+        return limit;
+    }
+
+    /** The most this budget ever allows ({@code max-connections-per-mailbox}). */
+    int max() {
+        return max;
     }
 
     /** Slots taken right now. */
