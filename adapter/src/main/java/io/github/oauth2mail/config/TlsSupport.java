@@ -26,6 +26,16 @@ public final class TlsSupport {
         return sslContext(settings).getSocketFactory();
     }
 
+    /**
+     * The mail servers' socket factory from a context built once by {@link #sslContext}: the configured trust store's,
+     * or {@link SSLSocketFactory#getDefault()} (which, unlike the default context's factory, honours the JVM's
+     * {@code ssl.SocketFactory.provider}).
+     */
+    public static SSLSocketFactory socketFactory(ConnectorSettings settings, SSLContext context) {
+        return settings.trustStorePath().isEmpty() ? (SSLSocketFactory) SSLSocketFactory.getDefault()
+                : context.getSocketFactory();
+    }
+
     /** The SSL context built from the configured trust store (or the JVM default). */
     public static SSLContext sslContext(ConnectorSettings settings) {
         try {

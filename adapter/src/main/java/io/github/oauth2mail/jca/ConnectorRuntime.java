@@ -47,7 +47,7 @@ final class ConnectorRuntime implements AutoCloseable {
         this.settings = settings;
         this.retry = retry;
         SSLContext context = TlsSupport.sslContext(settings); // the trust store is read once, for mail and tokens
-        this.tls = context.getSocketFactory();
+        this.tls = TlsSupport.socketFactory(settings, context);
         this.tokens = TokenRefresher.create(settings, context);
         ConnectorMetrics m = null;
         try {

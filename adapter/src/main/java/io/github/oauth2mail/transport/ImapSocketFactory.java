@@ -2,6 +2,7 @@ package io.github.oauth2mail.transport;
 
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.failure.AdapterMessagingException;
 import io.github.oauth2mail.failure.MessageId;
 import io.github.oauth2mail.token.AccessToken;
 import io.github.oauth2mail.token.TokenException;
@@ -32,14 +33,15 @@ final class ImapSocketFactory extends SocketFactory {
     private final SSLSocketFactory tls;
     private final TokenProvider tokens;
     private final String mailbox;
+    private final MailConnector connector;
     private AccessToken next;
 
     /** {@code first}: the token for the first connection; later connections ask {@code tokens} for a current one. */
-    ImapSocketFactory(ConnectorSettings settings, SSLSocketFactory tls, TokenProvider tokens, String mailbox,
-                      AccessToken first) {
-        this.settings = settings;
-        this.tls = tls;
-        this.tokens = tokens;
+    ImapSocketFactory(MailConnector connector, String mailbox, AccessToken first) {
+        this.connector = connector;
+        this.settings = connector.settings();
+        this.tls = connector.tls();
+        this.tokens = connector.tokens();
         this.mailbox = mailbox;
         this.next = first;
     }
@@ -68,6 +70,21 @@ final class ImapSocketFactory extends SocketFactory {
             return open(first);
         }
         // a further connection (a folder the app opens): the same one retry with a fresh token, here
+        try {
+            ImapLogin.Result r = folderConnection();
+            report(null);
+            return r;
+        } catch (StoreLoginException e) {
+            // the server's IMAP provider reports only "connection failure" to the app (it drops this cause): the
+            // reason goes to the log, the metrics and health, as for the store's own connection
+            LOG.log(Level.WARNING, "{0} (a folder connection of mailbox {1}; the application sees the IMAP "
+                    + "provider''s \"connection failure\")", new Object[] {e.getMessage(), mailbox});
+            report(e);
+            throw e;
+        }
+    }
+
+    private ImapLogin.Result folderConnection() throws StoreLoginException {
         AccessToken token = token();
         try {
             return open(token);
@@ -81,6 +98,12 @@ final class ImapSocketFactory extends SocketFactory {
             tokens.invalidate(mailbox, token);
             return open(token());
         }
+    }
+
+    private void report(StoreLoginException failure) {
+        connector.storeConnected("IMAP", mailbox, settings.imapHost(), settings.imapPort(),
+                failure == null ? null : new AdapterMessagingException(failure),
+                failure == null ? null : failure.oauthStatus());
     }
 
     private ImapLogin.Result open(AccessToken token) throws StoreLoginException {

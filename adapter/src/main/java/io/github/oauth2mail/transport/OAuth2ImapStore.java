@@ -75,7 +75,7 @@ public class OAuth2ImapStore extends OAuth2Store implements QuotaAwareStore {
     @Override
     Store connectDelegate(MailConnector connector, String mailbox, AccessToken token) throws MessagingException {
         ConnectorSettings s = connector.settings();
-        ImapSocketFactory sockets = new ImapSocketFactory(s, connector.tls(), connector.tokens(), mailbox, token);
+        ImapSocketFactory sockets = new ImapSocketFactory(connector, mailbox, token);
         Store store = listenedTo(ImapDelegate.create(session, s, sockets));
         try {
             // already authenticated by the socket factory: the implementation gets a PREAUTH greeting, no password

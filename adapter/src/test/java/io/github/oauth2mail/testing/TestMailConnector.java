@@ -20,10 +20,23 @@ public final class TestMailConnector implements MailConnector {
 
     private final ConnectorSettings settings;
     private final TokenProvider tokens;
+    private final java.util.List<String> storeOutcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public TestMailConnector(ConnectorSettings settings, TokenProvider tokens) {
         this.settings = settings;
         this.tokens = tokens;
+    }
+
+    /** What stores reported: {@code IMAP ok} or {@code IMAP OAM227 <message>}, in order. */
+    public java.util.List<String> storeOutcomes() {
+        return java.util.List.copyOf(storeOutcomes);
+    }
+
+    @Override
+    public void storeConnected(String protocol, String mailbox, String host, int port, MessagingException failure,
+                               String oauthStatus) {
+        storeOutcomes.add(protocol + (failure == null ? " ok" : " " + ((io.github.oauth2mail.failure.MailFailure) failure)
+                .messageId().id() + " " + failure.getMessage()));
     }
 
     /** A Session carrying this connector, with the adapter's IMAP store registered for imap and imaps. */

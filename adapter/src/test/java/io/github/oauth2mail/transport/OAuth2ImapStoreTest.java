@@ -151,6 +151,32 @@ class OAuth2ImapStoreTest {
     }
 
     @Test
+    void openSecondFolder_freshTokenRejectedToo_reasonLoggedCountedAndReportedAsOam227() throws Exception {
+        TestTokens tokens = TestTokens.sequence(TOKEN, "imap-wrong-1", "imap-wrong-2");
+        TestMailConnector connector = new TestMailConnector(settings().build(), tokens);
+        deliver(connector, MAILBOX, "folder fails");
+        Store store = connector.session().getStore("imaps");
+        store.connect();
+        Folder first = store.getFolder("INBOX");
+        first.open(Folder.READ_ONLY);
+        try (io.github.oauth2mail.testing.LogCapture log = new io.github.oauth2mail.testing.LogCapture()) {
+            GREEN_MAIL.getUserManager().getUserByEmail(MAILBOX).setPassword("imap-revoked");
+            tokens.invalidate(MAILBOX, tokens.token(MAILBOX)); // the cached token is gone: the folder asks afresh
+            Folder second = store.getFolder("INBOX");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> second.open(Folder.READ_ONLY))
+                    .isInstanceOf(jakarta.mail.MessagingException.class);
+            assertThat(connector.storeOutcomes()).as("reported to metrics and health like the store's own login")
+                    .last().asString().startsWith("IMAP OAM227").contains(MAILBOX);
+            assertThat(log.all()).as("the reason the IMAP provider drops is in the log")
+                    .contains("OAM227").contains("a folder connection of mailbox " + MAILBOX);
+        } finally {
+            first.close(false);
+            store.close();
+            GREEN_MAIL.getUserManager().getUserByEmail(MAILBOX).setPassword(TOKEN);
+        }
+    }
+
+    @Test
     void openSecondFolder_tokenRotatedWhileConnected_newConnectionRetriesOnceWithFreshToken() throws Exception {
         TestTokens tokens = TestTokens.sequence(TOKEN, "imap-token-rotated");
         TestMailConnector connector = new TestMailConnector(settings().build(), tokens);
