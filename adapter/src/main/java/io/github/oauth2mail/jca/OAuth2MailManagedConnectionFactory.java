@@ -112,6 +112,9 @@ public class OAuth2MailManagedConnectionFactory
             return l.runtime();
         }
         synchronized (this) {
+            if (lease != null && lease.revoked() && lease.registry() == RuntimeRegistry.STANDALONE) {
+                lease = null; // closed when an adapter stopped; standalone use starts afresh
+            }
             if (lease != null && lease.revoked()) {
                 throw new jakarta.resource.spi.IllegalStateException("OAM306 connector resource '" + configName
                         + "' was closed because the resource adapter stopped; redeploy or restart the adapter", "OAM306");

@@ -31,6 +31,7 @@ public class OAuth2MailResourceAdapter implements ResourceAdapter, Serializable 
     @Override
     public void stop() {
         runtimes.closeAll();
+        RuntimeRegistry.closeStandalone();
         LOG.info("OAM301 OAuth2 mail connector stopped");
     }
 

@@ -74,9 +74,23 @@ final class RuntimeRegistry {
 
     /** Closes every runtime; later acquisitions fail until {@link #restart()}. */
     void closeAll() {
+        closeAll(true);
+    }
+
+    /**
+     * Closes every runtime of factories that no resource adapter manages (a server may use a factory it never associates,
+     * e.g. for a pool ping). Called when a resource adapter stops: in a server the adapter's classes, and with them this
+     * static registry, are being undeployed, and a runtime left here would keep its HTTP client's selector thread, and
+     * through it the undeployed class loader, alive for ever. Later standalone use starts afresh.
+     */
+    static void closeStandalone() {
+        STANDALONE.closeAll(false);
+    }
+
+    private void closeAll(boolean stop) {
         List<Entry> toClose;
         synchronized (LOCK) {
-            stopped = true;
+            stopped = stop;
             toClose = new ArrayList<>(entries.values());
             entries.clear();
         }

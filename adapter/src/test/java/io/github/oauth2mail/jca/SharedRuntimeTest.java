@@ -156,6 +156,27 @@ class SharedRuntimeTest {
         assertThat(RefresherThreads.named("ra-")).as("nothing restarted after stop").isEmpty();
     }
 
+    /**
+     * A server may use a factory it never associates with the adapter (a pool ping): its runtime sits in the static
+     * standalone registry. When the adapter stops (undeploy), it must close too, or its HTTP client's selector thread
+     * keeps the undeployed class loader alive (RedeployLeakIT on Payara).
+     */
+    @Test
+    void adapterStop_factoryNeverAssociated_itsStandaloneRuntimeClosedToo() throws Exception {
+        OAuth2MailResourceAdapter ra = new OAuth2MailResourceAdapter();
+        ra.start(null);
+        OAuth2MailManagedConnectionFactory ping = factory(keys("ra-ping"));
+        Transport.send(message((Session) ping.createConnectionFactory(), "never associated"));
+        assertThat(mbeans("ra-ping")).hasSize(1);
+
+        ra.stop();
+
+        awaitNoRefresherThread("ra-ping");
+        assertThat(mbeans("ra-ping")).as("the standalone runtime was closed with the adapter").isEmpty();
+        Transport.send(message((Session) ping.createConnectionFactory(), "standalone use starts afresh"));
+        assertThat(server.messages()).hasSize(2);
+    }
+
     private ConnectorKeys keys(String name) {
         return ConnectorKeys.of(name, issuer, ALICE, server.port(), "starttls");
     }
