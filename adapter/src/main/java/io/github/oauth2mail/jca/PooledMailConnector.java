@@ -149,45 +149,70 @@ final class PooledMailConnector implements MailConnector {
             ConnectorMetrics metrics = runtime.metrics();
             SendRetry retry = runtime.retry();
             long deadline = retry.clock().millis() + runtime.settings().sendDeadline().toMillis();
+            SmtpSendException refused = null;
             for (int attempt = 1; ; attempt++) {
+                if (handle == null) {
+                    handle = another(deadline, refused, attempt - 1);
+                }
+                SmtpSendException e;
                 try {
-                    if (handle == null) {
-                        long left = Math.max(0, deadline - retry.clock().millis());
-                        handle = allocate(mailbox, budget, Duration.ofMillis(
-                                Math.min(left, runtime.settings().poolWait().toMillis())));
-                    }
                     handle.send(message, recipients);
                     budget.succeeded();
                     metrics.sendSucceeded();
                     return;
-                } catch (SmtpSendException e) {
-                    if (SendRetry.tooManySessions(e)) {
-                        budget.tooManySessions(); // with or without a retry: this node uses fewer sessions
-                    }
-                    long backoff = retry.backoffMillis(attempt);
-                    if (!SendRetry.retryable(e) || retry.clock().millis() + backoff >= deadline) {
-                        SmtpSendException last = attempt == 1 ? e : e.afterAttempts(attempt,
-                                runtime.settings().key(Setting.SEND_DEADLINE_MS),
-                                runtime.settings().sendDeadline().toMillis());
-                        metrics.sendFailed(mailbox, last);
-                        throw last;
-                    }
-                    boolean elsewhere = e.connectionBroken() || SendRetry.tooManySessions(e);
-                    LOG.log(Level.FINE, "OAM309 temporary refusal for mailbox {0} (attempt {1}, reply {2}); retrying "
-                            + "in {3} ms{4}", new Object[] {mailbox, attempt, e.replyCode(), backoff,
-                            elsewhere ? " on another connection" : ""});
-                    if (elsewhere) {
-                        giveBack();
-                    }
-                    if (!retry.pause(backoff)) {
-                        metrics.sendFailed(mailbox, e);
-                        throw e;
-                    }
-                } catch (MessagingException | RuntimeException e) {
-                    metrics.sendFailed(mailbox, e);
-                    throw e;
+                } catch (SmtpSendException refusal) {
+                    e = refusal;
+                } catch (MessagingException | RuntimeException other) {
+                    metrics.sendFailed(mailbox, other);
+                    throw other;
+                }
+                if (SendRetry.tooManySessions(e)) {
+                    budget.tooManySessions(); // with or without a retry: this node uses fewer sessions
+                }
+                long backoff = retry.backoffMillis(attempt);
+                if (!SendRetry.retryable(e) || retry.clock().millis() + backoff >= deadline) {
+                    throw failed(attempts(e, attempt));
+                }
+                refused = e;
+                boolean elsewhere = e.connectionBroken() || SendRetry.tooManySessions(e);
+                LOG.log(Level.FINE, "OAM309 temporary refusal for mailbox {0} (attempt {1}, reply {2}); retrying "
+                        + "in {3} ms{4}", new Object[] {mailbox, attempt, e.replyCode(), backoff,
+                        elsewhere ? " on another connection" : ""});
+                if (elsewhere) {
+                    giveBack();
+                }
+                if (!retry.pause(backoff)) {
+                    throw failed(attempts(e, attempt));
                 }
             }
+        }
+
+        /**
+         * Another connection for a retry, waiting at most until the deadline; when none comes in time the caller gets
+         * the last refusal (not a pool timeout).
+         */
+        private SmtpLease another(long deadline, SmtpSendException refused, int attempts) throws MessagingException {
+            long left = Math.max(0, deadline - runtime.retry().clock().millis());
+            try {
+                return allocate(mailbox, budget, Duration.ofMillis(Math.min(left,
+                        runtime.settings().poolWait().toMillis())));
+            } catch (MessagingException noConnection) {
+                throw failed(refused == null ? noConnection : attempts(refused, attempts));
+            } catch (RuntimeException e) {
+                runtime.metrics().sendFailed(mailbox, e);
+                throw e;
+            }
+        }
+
+        private <T extends Exception> T failed(T e) {
+            runtime.metrics().sendFailed(mailbox, e);
+            return e;
+        }
+
+        /** The failure the caller gets, naming the attempts when there was more than one. */
+        private SmtpSendException attempts(SmtpSendException e, int attempts) {
+            return attempts <= 1 ? e : e.afterAttempts(attempts, runtime.settings().key(Setting.SEND_DEADLINE_MS),
+                    runtime.settings().sendDeadline().toMillis());
         }
 
         private void giveBack() {

@@ -130,6 +130,37 @@ class SendRetryTest {
     }
 
     @Test
+    void send_noConnectionFreeForTheRetryBeforeTheDeadline_callerGetsTheRefusalNotAPoolTimeout() throws Exception {
+        factory = ConnectorKeys.of("retry" + System.nanoTime(), issuer, SharedRuntimeTest.ALICE, server.port(),
+                "starttls").set("send-deadline-ms", "30000").set("pool-wait-ms", "200").factory();
+        Transport[] other = new Transport[1];
+        factory.useSendRetry(new SendRetry(clock, ms -> {
+            clock.advance(ms);
+            if (other[0] == null) { // another sender takes the slot the refused send gave back
+                try {
+                    other[0] = ((Session) factory.createConnectionFactory()).getTransport("smtp");
+                    other[0].connect();
+                } catch (Exception x) {
+                    throw new IllegalStateException(x);
+                }
+            }
+        }, bound -> bound));
+        Session session = (Session) factory.createConnectionFactory();
+        server.reply("MAIL", "432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded");
+        try {
+            SmtpSendException e = catchThrowableOfType(
+                    () -> Transport.send(SharedRuntimeTest.message(session, "no slot")), SmtpSendException.class);
+            assertThat(e).as("the 432, not OAM304").isNotNull();
+            assertThat(e.replyCode()).isEqualTo(432);
+            assertThat(factory.runtime().budget(SharedRuntimeTest.ALICE).inUse()).as("only the other sender's slot")
+                    .isEqualTo(1);
+        } finally {
+            other[0].close();
+        }
+        assertThat(factory.runtime().budget(SharedRuntimeTest.ALICE).inUse()).isZero();
+    }
+
+    @Test
     void send_noReplyAfterFinalDot_deliveryUnknownNeverResent() throws Exception {
         Session session = session("30000");
         server.dropOn(".");
