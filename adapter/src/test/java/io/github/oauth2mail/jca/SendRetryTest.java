@@ -161,6 +161,27 @@ class SendRetryTest {
     }
 
     @Test
+    void send_oneOfTwoRecipientsRefusedTemporarily_retriedWholeAndEachRecipientGetsItOnce() throws Exception {
+        Session session = session("30000");
+        server.replyToRecipient("second@example.org", "452 4.2.2 Mailbox busy, try later");
+        onPause = () -> server.replyToRecipient("second@example.org", null);
+        jakarta.mail.internet.MimeMessage msg = SharedRuntimeTest.message(session, "two recipients");
+        msg.addRecipient(jakarta.mail.Message.RecipientType.TO,
+                new jakarta.mail.internet.InternetAddress("second@example.org"));
+
+        Transport.send(msg);
+
+        assertThat(server.messages()).as("one message data, after the retry").hasSize(1);
+        assertThat(server.received().stream().filter(l -> l.startsWith("DATA")).count())
+                .as("no data went out while a recipient was refused (nothing to anyone, then everything once)")
+                .isEqualTo(1);
+        assertThat(server.received().stream().filter(l -> l.startsWith("RCPT TO:<" + SharedRuntimeTest.RCPT + ">"))
+                .count()).as("the accepted recipient was named again only because its transaction was reset")
+                .isEqualTo(2);
+        assertThat(pauses.get()).isEqualTo(1);
+    }
+
+    @Test
     void send_noReplyAfterFinalDot_deliveryUnknownNeverResent() throws Exception {
         Session session = session("30000");
         server.dropOn(".");

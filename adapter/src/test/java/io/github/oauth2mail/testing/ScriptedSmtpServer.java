@@ -37,6 +37,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private volatile boolean recording = true;
     private volatile java.util.function.Consumer<String> onMessage = m -> { };
     private final Map<String, String> replies = new HashMap<>();
+    private final Map<String, String> recipientReplies = new HashMap<>();
     private volatile String dropOn;
     private volatile String hangOn;
     private volatile boolean stallInData;
@@ -132,6 +133,16 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             return this;
         }
         replies.put(verb, reply);
+        return this;
+    }
+
+    /** Answers {@code RCPT TO:<address>} (only that recipient) with {@code reply}; null: default again. */
+    public synchronized ScriptedSmtpServer replyToRecipient(String address, String reply) {
+        if (reply == null) {
+            recipientReplies.remove(address.toLowerCase(Locale.ROOT));
+        } else {
+            recipientReplies.put(address.toLowerCase(Locale.ROOT), reply);
+        }
         return this;
     }
 
@@ -275,6 +286,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                 String scripted;
                 synchronized (this) {
                     scripted = replies.get(verb);
+                    if (scripted == null && verb.equals("RCPT")) {
+                        scripted = recipientReplies.entrySet().stream()
+                                .filter(r -> line.toLowerCase(Locale.ROOT).contains("<" + r.getKey() + ">"))
+                                .map(Map.Entry::getValue).findFirst().orElse(null);
+                    }
                 }
                 if (scripted != null) {
                     if (scripted.startsWith("421")) {
