@@ -55,6 +55,7 @@ public abstract class OAuth2Store extends Store {
     abstract String urlProtocol(ConnectorSettings s);
 
     /** What to check when the server rejects a fresh token too. */
+    /** The Exchange Online advice when the server rejects a fresh token too ({@code provider=entra}). */
     abstract String rejectedTokenAdvice();
 
     /**
@@ -129,7 +130,10 @@ public abstract class OAuth2Store extends Store {
                 throw new AdapterAuthenticationException(MessageId.STORE_TOKEN_REJECTED_TWICE, protocolName()
                         + " server " + host + ":" + port + " did not accept the access token for mailbox " + mailbox
                         + ", nor a freshly fetched one: " + second.getMessage() + ". Likely fix: "
-                        + rejectedTokenAdvice(), second);
+                        + (connector.settings().provider() == ConnectorSettings.Provider.ENTRA ? rejectedTokenAdvice()
+                        : "check that " + connector.settings().key(Setting.SCOPE) + " gives tokens this " + protocolName()
+                        + " server accepts for mailbox " + mailbox + ", that the client may use that mailbox, and "
+                        + "the server's log"), second);
             }
         }
         tokenExpiresAt = token.expiresAt();

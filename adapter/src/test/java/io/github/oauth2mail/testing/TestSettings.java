@@ -25,6 +25,12 @@ public final class TestSettings {
         return new TestSettings(mailbox);
     }
 
+    /** Removes {@code oauth2mail.test.<key>}. */
+    public TestSettings remove(String key) {
+        values.remove("oauth2mail.test." + key);
+        return this;
+    }
+
     /** Sets {@code oauth2mail.test.<key>}. */
     public TestSettings set(String key, String value) {
         values.put("oauth2mail.test." + key, value);

@@ -210,8 +210,20 @@ class OAuth2ImapStoreTest {
         Store store = connector.session().getStore("imaps");
         AuthenticationFailedException e = catchThrowableOfType(AuthenticationFailedException.class, store::connect);
         assertThat(e.getMessage()).contains("OAM222", MAILBOX).doesNotContain("wrong-1", "wrong-2");
+        assertThat(e.getMessage()).as("provider=oauth2: generic advice, no Exchange permissions")
+                .contains("oauth2mail.test.scope").doesNotContain("AccessAsApp");
         assertThat(tokens.invalidatedValues()).containsExactly("wrong-1");
         assertThat(store.isConnected()).isFalse();
+    }
+
+    @Test
+    void connect_entraTokenRejectedTwice_adviceNamesExchangeImapPermission() throws Exception {
+        TestTokens tokens = TestTokens.sequence("wrong-e1", "wrong-e2");
+        TestSettings entra = settings().set("provider", "entra").set("tenant-id", "contoso-tenant")
+                .remove("token-endpoint");
+        Store store = new TestMailConnector(entra.build(), tokens).session().getStore("imaps");
+        AuthenticationFailedException e = catchThrowableOfType(AuthenticationFailedException.class, store::connect);
+        assertThat(e.getMessage()).contains("OAM222", MAILBOX, "IMAP.AccessAsApp");
     }
 
     @Test

@@ -123,7 +123,8 @@ class OAuth2Pop3StoreTest {
         TestTokens tokens = TestTokens.sequence("wrong-pop-1", "wrong-pop-2");
         Store store = new TestMailConnector(settings().build(), tokens).session().getStore("pop3s");
         AuthenticationFailedException e = catchThrowableOfType(AuthenticationFailedException.class, store::connect);
-        assertThat(e.getMessage()).contains("OAM222", "OAM227", "POP3", MAILBOX, "POP.AccessAsApp")
+        assertThat(e.getMessage()).contains("OAM222", "OAM227", "POP3", MAILBOX, "oauth2mail.test.scope")
+                .as("provider=oauth2: no Exchange permission advice (issue #18 item 6)").doesNotContain("AccessAsApp")
                 .doesNotContain("wrong-pop-1", "wrong-pop-2");
         assertThat(tokens.invalidatedValues()).containsExactly("wrong-pop-1");
         assertThat(store.isConnected()).isFalse();
