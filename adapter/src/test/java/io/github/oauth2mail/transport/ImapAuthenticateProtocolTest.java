@@ -134,7 +134,7 @@ class ImapAuthenticateProtocolTest {
         Store store = new TestMailConnector(settings("implicit").build(), tokens).session().getStore("imap");
         AuthenticationFailedException e = catchThrowableOfType(AuthenticationFailedException.class, store::connect);
         assertThat(e.getMessage()).contains("OAM222", "OAM227", MAILBOX, "status=401",
-                "NO [AUTHENTICATIONFAILED] AUTHENTICATE failed", "IMAP.AccessAsApp")
+                "NO [AUTHENTICATIONFAILED] AUTHENTICATE failed", "oauth2mail.test.scope")
                 .doesNotContain("wrong-1", "wrong-2", b64(xoauth2("wrong-1")));
         assertThat(tokens.invalidatedValues()).containsExactly("wrong-1");
         assertThat(store.isConnected()).isFalse();
