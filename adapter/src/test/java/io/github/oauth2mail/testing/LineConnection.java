@@ -9,6 +9,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /** The server side of one CRLF-line connection of the scripted test servers, and their SASL response parsing. */
 final class LineConnection {
@@ -76,6 +78,32 @@ final class LineConnection {
 
     boolean hasMore() throws IOException {
         return in.available() > 0;
+    }
+
+    /**
+     * The server side of STARTTLS over {@code plain}: the TLS handshake with {@code tls}, then a connection over it
+     * reading at most {@code bytesPerSecond} (0: unthrottled).
+     */
+    static LineConnection serverTls(Socket plain, SSLContext tls, long bytesPerSecond) throws IOException {
+        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(plain, null, plain.getPort(), true);
+        ssl.setUseClientMode(false);
+        ssl.startHandshake();
+        return new LineConnection(ssl, bytesPerSecond);
+    }
+
+    /** The message data after {@code 354}, up to the lone {@code .}, dot-stuffing undone; null at end of stream. */
+    String readMessage() throws IOException {
+        StringBuilder body = new StringBuilder();
+        while (true) {
+            String l = readLine();
+            if (l == null) {
+                return null;
+            }
+            if (l.equals(".")) {
+                return body.toString();
+            }
+            body.append(l.startsWith(".") ? l.substring(1) : l).append("\r\n");
+        }
     }
 
     /** The next line without its CRLF, or null at the end of the stream. */

@@ -20,7 +20,6 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 
 /**
  * An SMTP server (STARTTLS, XOAUTH2) that enforces Exchange Online's per-mailbox concurrency limit across all its
@@ -142,11 +141,7 @@ public final class MailboxLimitSmtpServer implements AutoCloseable {
                         break;
                     case "STARTTLS":
                         c.send("220 2.0.0 Ready to start TLS");
-                        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket, null, socket.getPort(),
-                                true);
-                        ssl.setUseClientMode(false);
-                        ssl.startHandshake();
-                        c = new LineConnection(ssl);
+                        c = LineConnection.serverTls(socket, tls, 0);
                         inTls = true;
                         break;
                     case "AUTH":
@@ -220,16 +215,9 @@ public final class MailboxLimitSmtpServer implements AutoCloseable {
     }
 
     private boolean data(LineConnection c) throws IOException {
-        StringBuilder body = new StringBuilder();
-        while (true) {
-            String l = c.readLine();
-            if (l == null) {
-                return false;
-            }
-            if (l.equals(".")) {
-                break;
-            }
-            body.append(l.startsWith(".") ? l.substring(1) : l).append("\r\n");
+        String body = c.readMessage();
+        if (body == null) {
+            return false;
         }
         Matcher m = MESSAGE_ID.matcher(body);
         String id = m.find() ? m.group(1) : "<none-" + System.nanoTime() + ">";

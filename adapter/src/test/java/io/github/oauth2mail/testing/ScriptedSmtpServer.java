@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 
 /**
  * A small in-process SMTP server for protocol tests: plain, implicit TLS or STARTTLS; XOAUTH2 and OAUTHBEARER with
@@ -309,10 +308,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                         break;
                     case "STARTTLS":
                         c.send("220 2.0.0 Ready to start TLS");
-                        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket, null, socket.getPort(), true);
-                        ssl.setUseClientMode(false);
-                        ssl.startHandshake();
-                        c = new LineConnection(ssl, readRate);
+                        c = LineConnection.serverTls(socket, tls, readRate);
                         inTls = true;
                         break;
                     case "AUTH":
@@ -347,20 +343,13 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     private boolean data(LineConnection c) throws IOException, InterruptedException {
-        StringBuilder body = new StringBuilder();
-        while (true) {
-            String l = c.readLine();
-            if (l == null) {
-                return false;
-            }
-            if (l.equals(".")) {
-                break;
-            }
-            body.append(l.startsWith(".") ? l.substring(1) : l).append("\r\n");
+        String body = c.readMessage();
+        if (body == null) {
+            return false;
         }
-        onMessage.accept(body.toString());
+        onMessage.accept(body);
         if (recording) {
-            messages.add(body.toString());
+            messages.add(body);
             transcript.get().add("MESSAGE " + body);
         }
         if (".".equals(dropOn)) {
