@@ -6,15 +6,14 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * Writes one message after {@code 354}: the body through the CRLF-normalising, dot-stuffing stream, then the
  * terminating dot; a stall bounded by the read timeout (a watchdog aborts the socket when the server has accepted no
  * bytes for that long, so a server that stops reading cannot block the sender for ever; a slow but steady one is not
- * cut off). The abort runs on the JDK's shared delay-scheduler thread (a socket close,
- * nothing else): the adapter starts no thread and does not depend on the common fork-join pool.
+ * cut off). The abort runs on {@link StallTimer}'s thread (a socket close, nothing else); the watchdog is cancelled when
+ * the write ends, so no task outlives the message.
  */
 final class MessageData {
 
@@ -56,20 +55,20 @@ final class MessageData {
         } catch (IOException e) {
             throw new WriteFailed(e, dotMayBeSent, watchdog.fired);
         } finally {
-            watchdog.done = true;
+            watchdog.stop();
         }
     }
 
     /**
      * Aborts the socket when it has accepted no bytes for {@code bound} (a stall), not when the whole upload takes
-     * longer: a server that reads steadily, however slowly, is not cut off. It looks once per {@code bound} at most,
-     * on the JDK's shared delay-scheduler thread.
+     * longer: a server that reads steadily, however slowly, is not cut off. It looks once per {@code bound} at most.
      */
     private static final class Watchdog implements Runnable {
         private final SmtpWire wire;
         private final LineChannel channel;
         private final long bound;
-        volatile boolean done;
+        private volatile boolean done;
+        private volatile ScheduledFuture<?> next;
         volatile boolean fired;
 
         Watchdog(SmtpWire wire, long boundNanos) {
@@ -81,7 +80,18 @@ final class MessageData {
         }
 
         private void schedule(long nanos) {
-            CompletableFuture.delayedExecutor(Math.max(1, nanos), TimeUnit.NANOSECONDS, Runnable::run).execute(this);
+            next = StallTimer.schedule(this, nanos);
+            if (done) { // stop() ran between the check in run() and the assignment
+                next.cancel(false);
+            }
+        }
+
+        void stop() {
+            done = true;
+            ScheduledFuture<?> f = next;
+            if (f != null) {
+                f.cancel(false);
+            }
         }
 
         @Override

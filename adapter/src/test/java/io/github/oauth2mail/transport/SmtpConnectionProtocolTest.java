@@ -91,6 +91,22 @@ class SmtpConnectionProtocolTest {
     }
 
     @Test
+    void send_watchdogCancelledWhenTheMessageIsWritten_andItsThreadEndsWhenIdle() throws Exception {
+        startTlsServer("short-token");
+        try (SmtpConnection c = open(settings(), TestTokens.sequence("short-token"))) {
+            MimeMessage m = message("watched");
+            c.send(m, m.getAllRecipients());
+            // no task outlives the message (a pending one would hold the connection until read-timeout-ms)
+            assertThat(StallTimer.pending()).isZero();
+        }
+        assertThat(server.messages()).hasSize(1);
+        // and no thread of the adapter outlives its work (none may pin an undeployed adapter's class loader)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(StallTimer.IDLE_SECONDS * 4L))
+                .until(() -> Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.getName().startsWith("oauth2mail-data-watchdog")));
+    }
+
+    @Test
     void open_shortToken_authInline() throws Exception {
         startTlsServer("short-token");
         try (SmtpConnection c = open(settings(), TestTokens.sequence("short-token"))) {

@@ -182,4 +182,29 @@ final class ProcessProbe {
         }
         return inodes;
     }
+
+    /**
+     * Why each live instance of a class is alive: a heap dump of the process (live objects only, after a full GC;
+     * written under {@code dir} and deleted after reading), read by {@link HeapPaths}.
+     */
+    List<String> pathsToRoots(String className, Path dir) {
+        Path dump = dir.resolve("heap-" + pid + "-" + System.nanoTime() + ".hprof");
+        try {
+            Files.createDirectories(dir);
+            jmx.connection().invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "gcHeapDump", new Object[] {new String[] {dump.toAbsolutePath().toString()}},
+                    new String[] {String[].class.getName()});
+            return HeapPaths.toRoots(dump, className);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (javax.management.JMException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            try {
+                Files.deleteIfExists(dump);
+            } catch (IOException e) {
+                System.out.println("could not delete " + dump + ": " + e);
+            }
+        }
+    }
 }

@@ -164,11 +164,19 @@ class RedeployLeakIT {
         // nothing of the undeployed adapters stays reachable. Once, one old adapter did (the first deployment's): the
         // JDK HttpClient's selector thread had inherited the deploying thread's context class loader; the token HTTP
         // client is now built with the platform loader as context loader (JdkHttpSenderTest).
-        await("no old resource adapter alive").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3))
-                .until(() -> {
-                    probe.gc();
-                    return probe.liveInstances("io.github.oauth2mail.jca.OAuth2MailResourceAdapter") == 1;
-                });
+        // When one stays, the failure names what holds it: the reference chain from its GC root, from a heap dump.
+        String adapterClass = "io.github.oauth2mail.jca.OAuth2MailResourceAdapter";
+        try {
+            await("no old resource adapter alive").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3))
+                    .until(() -> {
+                        probe.gc();
+                        return probe.liveInstances(adapterClass) == 1;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            List<String> paths = probe.pathsToRoots(adapterClass, Layout.work("ops-redeploy"));
+            throw new AssertionError("resource adapters alive after " + CYCLES + " redeploys: " + paths.size()
+                    + "; what holds each:\n" + String.join("\n", paths), e);
+        }
         long adapters = probe.liveInstances("io.github.oauth2mail.jca.OAuth2MailResourceAdapter");
         long factories = probe.liveInstances("io.github.oauth2mail.jca.OAuth2MailManagedConnectionFactory");
         System.out.println("after a full GC: resource adapter instances " + adapters + ", managed connection factories "
