@@ -104,6 +104,8 @@ public final class ConnectorSettings {
     private final Map<Setting, Path> paths;
     private final ClientCertificate certificate;
     private final ClientCertificate secondaryCertificate;
+    private final Cloud cloud;
+    private final TokenProxy tokenProxy;
 
     private ConnectorSettings(String name, Map<Setting, String> values, Map<Setting, Secret> secrets, Validator v) {
         this.name = name;
@@ -130,6 +132,8 @@ public final class ConnectorSettings {
         this.paths = Map.copyOf(v.paths);
         this.certificate = v.certificate;
         this.secondaryCertificate = v.secondaryCertificate;
+        this.cloud = v.cloud;
+        this.tokenProxy = v.tokenProxy;
     }
 
     /**
@@ -148,6 +152,10 @@ public final class ConnectorSettings {
         }
         Map<Setting, String> values = new java.util.EnumMap<>(Setting.class);
         Map<Setting, Secret> secrets = new java.util.EnumMap<>(Setting.class);
+        // the cloud preset supplies the defaults of authority and the mail hosts (an unknown value: reported below)
+        Cloud cloud = Cloud.parseOrGlobal(source.get(Setting.CLOUD.fullKey(name)).map(String::trim)
+                .filter(x -> !x.isEmpty()).or(() -> Optional.ofNullable(poolProperties.get(Setting.CLOUD))
+                        .map(String::trim).filter(x -> !x.isEmpty())).orElse(Setting.CLOUD.defaultValue()));
         for (Setting s : Setting.values()) {
             Optional<String> v = source.get(s.fullKey(name)).map(String::trim);
             if (s.isSecret()) {
@@ -161,8 +169,9 @@ public final class ConnectorSettings {
             if (v.isEmpty()) {
                 v = Optional.ofNullable(poolProperties.get(s)).map(String::trim).filter(x -> !x.isEmpty());
             }
-            if (v.isEmpty() && s.defaultValue() != null) {
-                v = Optional.of(s.defaultValue());
+            if (v.isEmpty()) {
+                String preset = cloud.presetFor(s);
+                v = Optional.ofNullable(preset != null ? preset : s.defaultValue());
             }
             v.ifPresent(x -> values.put(s, x));
         }
@@ -371,11 +380,38 @@ public final class ConnectorSettings {
         return mailDebug;
     }
 
+    /** The Microsoft cloud preset ({@code cloud}), which supplied the defaults of authority, scope and mail hosts. */
+    public Cloud cloud() {
+        return cloud;
+    }
+
+    /** The explicit proxy for token requests ({@code proxy-host}); empty: the JVM's proxy settings apply. */
+    public Optional<TokenProxy> tokenProxy() {
+        return Optional.ofNullable(tokenProxy);
+    }
+
     @Override
     public String toString() {
         return "ConnectorSettings[" + name + ", " + values.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey().key() + "=" + e.getValue()).collect(Collectors.joining(", "))
                 + ", secrets set=" + secrets.keySet().stream().map(Setting::key).sorted().collect(Collectors.toList()) + "]";
+    }
+
+    /**
+     * The explicit HTTPS proxy for token requests. {@code user} and {@code password} are both set or both null;
+     * {@link #toString()} shows no password.
+     */
+    public record TokenProxy(String host, int port, String user, Secret password) {
+
+        /** {@code host:port}, for messages. */
+        public String address() {
+            return host + ":" + port;
+        }
+
+        @Override
+        public String toString() {
+            return "TokenProxy[" + address() + (user == null ? "" : ", user " + user + ", password ****") + "]";
+        }
     }
 
     /** A mail server as configured: host, port and TLS mode. */

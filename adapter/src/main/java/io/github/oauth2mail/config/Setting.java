@@ -49,7 +49,12 @@ public enum Setting {
     TRUST_STORE_PATH("trust-store-path", false, null, "trust store for the mail servers and the token endpoint (default: the JVM's)"),
     TRUST_STORE_PASSWORD("trust-store-password", true, null, "password of that trust store"),
     TRUST_STORE_TYPE("trust-store-type", false, "PKCS12", "type of that trust store"),
-    MAIL_DEBUG("mail-debug", false, "false", "protocol trace at FINE in the server log (AUTH lines redacted)");
+    MAIL_DEBUG("mail-debug", false, "false", "protocol trace at FINE in the server log (AUTH lines redacted)"),
+    CLOUD("cloud", false, "global", "Microsoft cloud preset: `global`, `usgov` (GCC High), `usgov-dod` (DoD) or `china` (21Vianet); sets the defaults of `authority`, the `entra` `scope`, `smtp.host`, `imap.host` and `pop3.host` (explicit keys win; see \"National clouds\")"),
+    PROXY_HOST("proxy-host", false, null, "HTTPS proxy for token requests (default: the JVM's proxy settings); never used for the managed identity endpoint"),
+    PROXY_PORT("proxy-port", false, null, "port of `proxy-host` (required with it)"),
+    PROXY_USER("proxy-user", false, null, "user name for the proxy (HTTP Basic; see \"Proxies\" for the JVM option tunnelling needs)"),
+    PROXY_PASSWORD("proxy-password", true, null, "password of `proxy-user`");
 
     /** Prefix of every MicroProfile Config key. */
     public static final String PREFIX = "oauth2mail.";

@@ -47,6 +47,8 @@ final class Validator {
     final Map<Setting, Path> paths = new EnumMap<>(Setting.class);
     ClientCertificate certificate;
     ClientCertificate secondaryCertificate;
+    Cloud cloud;
+    ConnectorSettings.TokenProxy tokenProxy;
 
     Validator(String name, Map<Setting, String> values, Map<Setting, Secret> secrets, List<String> problems) {
         this.name = name;
@@ -60,6 +62,7 @@ final class Validator {
                 Setting.FEDERATED_TOKEN_FILE, Setting.SIGNING_KEY_PATH, Setting.TRUST_STORE_PATH}) {
             path(s);
         }
+        cloud = choice(Setting.CLOUD, Cloud.class);
         provider = choice(Setting.PROVIDER, ConnectorSettings.Provider.class);
         grant = choice(Setting.GRANT_TYPE, ConnectorSettings.Grant.class);
         clientAuth = choice(Setting.CLIENT_AUTH, ConnectorSettings.ClientAuth.class);
@@ -81,6 +84,7 @@ final class Validator {
         poolWait = Duration.ofMillis(number(Setting.POOL_WAIT_MS, 0, 600_000));
         sendDeadline = Duration.ofMillis(number(Setting.SEND_DEADLINE_MS, 0, 3_600_000));
         mailDebug = bool(Setting.MAIL_DEBUG);
+        proxy();
         if (has(Setting.TRUST_STORE_PATH)) {
             readableFile(Setting.TRUST_STORE_PATH);
         } else if (secrets.containsKey(Setting.TRUST_STORE_PASSWORD)) {
@@ -184,10 +188,42 @@ final class Validator {
         }
     }
 
+    /** {@code proxy-*}: host and port together; user and password together, and only with a host. */
+    private void proxy() {
+        boolean host = has(Setting.PROXY_HOST);
+        if (host) {
+            String h = values.get(Setting.PROXY_HOST);
+            if (h.contains("/") || h.contains(":") && !h.startsWith("[")) {
+                problem(Setting.PROXY_HOST, "'" + h + "' must be a host name or IP address only (the port goes in "
+                        + key(Setting.PROXY_PORT) + ")");
+            }
+            required(Setting.PROXY_PORT);
+        } else {
+            for (Setting s : new Setting[] {Setting.PROXY_PORT, Setting.PROXY_USER, Setting.PROXY_PASSWORD}) {
+                if (has(s)) {
+                    problem(s, "is set but " + key(Setting.PROXY_HOST) + " is not");
+                }
+            }
+            return;
+        }
+        if (has(Setting.PROXY_USER) != has(Setting.PROXY_PASSWORD)) {
+            problem(has(Setting.PROXY_USER) ? Setting.PROXY_PASSWORD : Setting.PROXY_USER, "is required when "
+                    + key(has(Setting.PROXY_USER) ? Setting.PROXY_USER : Setting.PROXY_PASSWORD) + " is set"
+                    + (has(Setting.PROXY_USER) ? " (set it through MicroProfile Config, e.g. env var "
+                    + envName(Setting.PROXY_PASSWORD) + ")" : ""));
+        }
+        if (has(Setting.PROXY_PORT)) {
+            int port = (int) number(Setting.PROXY_PORT, 1, 65535);
+            tokenProxy = new ConnectorSettings.TokenProxy(values.get(Setting.PROXY_HOST), port,
+                    values.get(Setting.PROXY_USER), secrets.get(Setting.PROXY_PASSWORD));
+        }
+    }
+
     private List<String> scopes() {
         String s = values.get(Setting.SCOPE);
         if (s == null) {
-            return provider == ConnectorSettings.Provider.ENTRA ? List.of(ConnectorSettings.DEFAULT_ENTRA_SCOPE) : List.of();
+            return provider == ConnectorSettings.Provider.ENTRA
+                    ? List.of((cloud == null ? Cloud.GLOBAL : cloud).scope()) : List.of();
         }
         return Arrays.stream(s.split("[\\s,]+")).filter(x -> !x.isEmpty()).collect(Collectors.toUnmodifiableList());
     }

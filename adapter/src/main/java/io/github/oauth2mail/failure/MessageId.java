@@ -155,7 +155,11 @@ public enum MessageId {
     NAMING_BOUND_AFTER_RETRIES("OAM501", OTHER, null),
     NAMING_NOT_BOUND("OAM502", OTHER, null),
     NAMING_NOT_A_FACTORY("OAM503", OTHER, null),
-    NAMING_SESSION_FAILED("OAM504", OTHER, null);
+    NAMING_SESSION_FAILED("OAM504", OTHER, null),
+
+    TOKEN_PROXY_REJECTED("OAM160", TOKEN, f -> "the proxy refused the token request (407): check " + f.key("proxy-user")
+            + " and " + f.key("proxy-password") + ", and that the JVM sends Basic credentials on CONNECT "
+            + "(-Djdk.http.auth.tunneling.disabledSchemes=\"\")");
 
     private static final Map<String, MessageId> BY_ID = new HashMap<>();
 

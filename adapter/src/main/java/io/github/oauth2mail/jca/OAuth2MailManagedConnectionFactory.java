@@ -491,6 +491,38 @@ public class OAuth2MailManagedConnectionFactory
         return get(Setting.MAIL_DEBUG);
     }
 
+    public void setCloud(String value) {
+        put(Setting.CLOUD, value);
+    }
+
+    public String getCloud() {
+        return get(Setting.CLOUD);
+    }
+
+    public void setProxyHost(String value) {
+        put(Setting.PROXY_HOST, value);
+    }
+
+    public String getProxyHost() {
+        return get(Setting.PROXY_HOST);
+    }
+
+    public void setProxyPort(String value) {
+        put(Setting.PROXY_PORT, value);
+    }
+
+    public String getProxyPort() {
+        return get(Setting.PROXY_PORT);
+    }
+
+    public void setProxyUser(String value) {
+        put(Setting.PROXY_USER, value);
+    }
+
+    public String getProxyUser() {
+        return get(Setting.PROXY_USER);
+    }
+
     @Override
     public ResourceAdapter getResourceAdapter() {
         return resourceAdapter;

@@ -7,6 +7,7 @@ import io.github.oauth2mail.config.TlsSupport;
 import io.github.oauth2mail.failure.FailureKind;
 import io.github.oauth2mail.token.AccessToken;
 import io.github.oauth2mail.token.TokenException;
+import io.github.oauth2mail.token.TokenProxies;
 import io.github.oauth2mail.token.TokenRefresher;
 import io.github.oauth2mail.transport.SmtpConnection;
 import jakarta.mail.Address;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Map.Entry;
@@ -81,9 +83,11 @@ public final class Diagnose {
         report.line("OAM420 Checking connector resource '" + name + "' (keys oauth2mail." + name + ".*, from "
                 + (config == null ? "" : config + ", then ") + "system properties and environment variables)");
         SettingsSource source;
+        Map<String, String> fileValues = null;
         try {
+            fileValues = config == null ? null : readFile(config, name);
             source = config == null ? SettingsSource::systemOrEnv
-                    : SettingsSource.of(readFile(config, name)).orElse(SettingsSource::systemOrEnv);
+                    : SettingsSource.of(fileValues).orElse(SettingsSource::systemOrEnv);
         } catch (IOException e) {
             report.fail("configuration", "cannot read " + config + ": " + e, null, null,
                     "give a readable properties file with --config");
@@ -105,6 +109,8 @@ public final class Diagnose {
             return report.finish(USAGE);
         }
         report.ok("configuration", describe(settings));
+        reportSources(report, new ConfigOrigins(name, config, fileValues));
+        report.ok("token proxy", TokenProxies.describe(settings));
         try (TokenRefresher tokens = TokenRefresher.create(settings)) {
             boolean tokenOk = checkToken(report, settings, tokens);
             checkTcp(report, settings);
@@ -115,6 +121,18 @@ public final class Diagnose {
             }
         }
         return report.finish(FAILED);
+    }
+
+    /**
+     * Where each credential came from (never its value). Issue 15's credential expiry (certificate notAfter,
+     * {@code credential-expires}) belongs on these lines too: add it per setting here.
+     */
+    private static void reportSources(Report report, ConfigOrigins origins) {
+        List<String> lines = origins.credentialLines();
+        report.ok("credential sources", lines.isEmpty() ? "none set" : lines.size() + " set");
+        for (String line : lines) {
+            report.detail(line);
+        }
     }
 
     private static boolean checkToken(Report report, ConnectorSettings s, TokenRefresher tokens) {
@@ -190,7 +208,8 @@ public final class Diagnose {
     private static String describe(ConnectorSettings s) {
         StringBuilder sb = new StringBuilder("provider ").append(s.provider().name().toLowerCase(Locale.ROOT));
         if (s.provider() == ConnectorSettings.Provider.ENTRA) {
-            sb.append(", tenant ").append(s.tenantId()).append(", authority ").append(s.tenantAuthority());
+            sb.append(", tenant ").append(s.tenantId()).append(", authority ").append(s.tenantAuthority())
+                    .append(", cloud ").append(s.cloud().configValue());
         } else {
             sb.append(", token endpoint ").append(s.tokenEndpoint().map(Object::toString).orElse("-"))
                     .append(", grant ").append(s.grant().name().toLowerCase(Locale.ROOT));

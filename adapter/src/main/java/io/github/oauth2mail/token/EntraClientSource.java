@@ -37,6 +37,8 @@ final class EntraClientSource implements TokenSource {
                     .sslSocketFactory(tls.getSocketFactory())
                     .executorService(MsalCalls.executor());
             b.disableInternalRetries(); // the refresher owns retries and back-off
+            settings.tokenProxy().ifPresent(proxy -> b.httpClient(new MsalHttpClient(new JdkHttpSender(tls,
+                    MsalCalls.millis(settings.connectTimeout()), MsalCalls.millis(settings.readTimeout()), proxy))));
             if (!MsalCalls.isMicrosoftAuthority(authority)) {
                 // a non-Microsoft host (local test issuer, proxy): no instance discovery against login.microsoftonline.com
                 b.instanceDiscovery(false).validateAuthority(false);

@@ -6,7 +6,12 @@ import com.nimbusds.oauth2.sdk.http.ReadOnlyHTTPRequest;
 import com.nimbusds.oauth2.sdk.http.ReadOnlyHTTPResponse;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import io.github.oauth2mail.config.ConnectorSettings;
 import java.net.Authenticator;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.net.ProxySelector;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpClient;
@@ -37,17 +42,34 @@ final class JdkHttpSender implements HTTPRequestSender {
 
     private final HttpClient client;
     private final Duration requestTimeout;
+    private final ConnectorSettings.TokenProxy proxy;
+    /** {@code Proxy-Authorization} value for the explicit proxy, or null; never logged or shown. */
+    private final String proxyAuthorization;
 
     JdkHttpSender(SSLContext ssl, int connectTimeoutMs, int readTimeoutMs) {
+        this(ssl, connectTimeoutMs, readTimeoutMs, null);
+    }
+
+    /** @param proxy the explicit proxy ({@code proxy-host}), or null for the JVM's proxy settings */
+    JdkHttpSender(SSLContext ssl, int connectTimeoutMs, int readTimeoutMs, ConnectorSettings.TokenProxy proxy) {
         HttpClient.Builder b = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofMillis(connectTimeoutMs))
                 .executor(shortLivedThreads());
-        // as HttpURLConnection did: the JVM's proxy settings (https.proxyHost, ...) and proxy credentials
-        if (ProxySelector.getDefault() != null) {
-            b.proxy(ProxySelector.getDefault());
-        }
-        if (Authenticator.getDefault() != null) {
-            b.authenticator(Authenticator.getDefault());
+        this.proxy = proxy;
+        if (proxy != null) {
+            // unresolved: the name is resolved when connecting, so a changed proxy address is followed
+            b.proxy(ProxySelector.of(InetSocketAddress.createUnresolved(proxy.host(), proxy.port())));
+            this.proxyAuthorization = proxy.user() == null ? null : "Basic " + Base64.getEncoder().encodeToString(
+                    (proxy.user() + ":" + proxy.password().reveal()).getBytes(StandardCharsets.UTF_8));
+        } else {
+            this.proxyAuthorization = null;
+            // as HttpURLConnection did: the JVM's proxy settings (https.proxyHost, ...) and proxy credentials
+            if (ProxySelector.getDefault() != null) {
+                b.proxy(ProxySelector.getDefault());
+            }
+            if (Authenticator.getDefault() != null) {
+                b.authenticator(Authenticator.getDefault());
+            }
         }
         this.client = buildWithNeutralContextLoader(b);
         // HttpClient's request timeout also runs during connect and TLS handshake; HttpURLConnection's read timeout
@@ -89,16 +111,41 @@ final class JdkHttpSender implements HTTPRequestSender {
 
     @Override
     public ReadOnlyHTTPResponse send(ReadOnlyHTTPRequest request) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(request.getURI()).timeout(requestTimeout);
-        for (Map.Entry<String, List<String>> h : request.getHeaderMap().entrySet()) {
-            if (!RESTRICTED.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+        HttpResponse<String> r = exchange(request.getMethod().name(), request.getURI(), request.getHeaderMap(),
+                request.getBody());
+        HTTPResponse out = new HTTPResponse(r.statusCode());
+        r.headers().map().forEach((name, values) -> {
+            if (!name.startsWith(":")) {
+                out.setHeader(name, values.toArray(new String[0]));
+            }
+        });
+        out.setBody(r.body());
+        return out;
+    }
+
+    /**
+     * Sends one request (Nimbus's, or MSAL4J's through {@link MsalHttpClient}). With an explicit proxy that has a
+     * user, {@code Proxy-Authorization: Basic} goes with every request: HttpClient copies it into the
+     * {@code CONNECT} that opens the tunnel (only when the JVM allows Basic for tunnelling, see
+     * {@link TokenProxies#basicAllowedForTunnels()}) and never into the request inside the tunnel.
+     *
+     * @throws ProxyRefused when the proxy answers 407
+     */
+    HttpResponse<String> exchange(String method, URI uri, Map<String, List<String>> headers, String body)
+            throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(requestTimeout);
+        for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            if (!RESTRICTED.contains(name) && !"proxy-authorization".equals(name)) {
                 for (String v : h.getValue()) {
                     b.header(h.getKey(), v);
                 }
             }
         }
-        String body = request.getBody();
-        b.method(request.getMethod().name(), body == null ? HttpRequest.BodyPublishers.noBody()
+        if (proxyAuthorization != null) {
+            b.header("Proxy-Authorization", proxyAuthorization);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r;
         try {
@@ -113,13 +160,38 @@ final class JdkHttpSender implements HTTPRequestSender {
             i.initCause(e);
             throw i;
         }
-        HTTPResponse out = new HTTPResponse(r.statusCode());
-        r.headers().map().forEach((name, values) -> {
-            if (!name.startsWith(":")) {
-                out.setHeader(name, values.toArray(new String[0]));
-            }
-        });
-        out.setBody(r.body());
-        return out;
+        if (r.statusCode() == 407) {
+            throw new ProxyRefused(proxy, proxyAuthorization != null);
+        }
+        return r;
+    }
+
+    /**
+     * The proxy answered {@code 407 Proxy Authentication Required}: no or wrong proxy credentials. Carries no
+     * credential; {@link TokenErrors#fromIo} turns it into {@link io.github.oauth2mail.failure.MessageId#TOKEN_PROXY_REJECTED}.
+     */
+    static final class ProxyRefused extends IOException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient ConnectorSettings.TokenProxy proxy;
+        private final boolean credentialsSent;
+
+        ProxyRefused(ConnectorSettings.TokenProxy proxy, boolean credentialsSent) {
+            super("proxy " + (proxy == null ? "(JVM proxy settings)" : proxy.address())
+                    + " answered 407 Proxy Authentication Required");
+            this.proxy = proxy;
+            this.credentialsSent = credentialsSent;
+        }
+
+        /** The explicit proxy, or null when the JVM's proxy settings chose it. */
+        ConnectorSettings.TokenProxy proxy() {
+            return proxy;
+        }
+
+        /** Whether {@code proxy-user}/{@code proxy-password} were configured and sent. */
+        boolean credentialsSent() {
+            return credentialsSent;
+        }
     }
 }

@@ -4,12 +4,14 @@ import com.microsoft.aad.msal4j.ManagedIdentityApplication;
 import com.microsoft.aad.msal4j.ManagedIdentityId;
 import com.microsoft.aad.msal4j.ManagedIdentityParameters;
 import io.github.oauth2mail.config.ConnectorSettings;
+import java.net.Proxy;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 
 /**
  * An Azure managed identity (system-assigned, or user-assigned by client id) through MSAL4J's
- * {@link ManagedIdentityApplication}; MSAL4J finds the platform's endpoint (IMDS, App Service, ...) itself.
+ * {@link ManagedIdentityApplication}; MSAL4J finds the platform's endpoint (IMDS, App Service, ...) itself. Its
+ * requests never go through a proxy.
  */
 final class ManagedIdentitySource implements TokenSource {
 
@@ -31,7 +33,10 @@ final class ManagedIdentitySource implements TokenSource {
                 .connectTimeoutForDefaultHttpClient(MsalCalls.millis(settings.connectTimeout()))
                 .readTimeoutForDefaultHttpClient(MsalCalls.millis(settings.readTimeout()))
                 .sslSocketFactory(tls.getSocketFactory())
-                .executorService(MsalCalls.executor());
+                .executorService(MsalCalls.executor())
+                // never through a proxy: neither proxy-host nor the JVM's ProxySelector; the endpoint is local
+                // (169.254.169.254, the Azure Arc agent, App Service's local endpoint)
+                .proxy(Proxy.NO_PROXY);
         b.disableInternalRetries();
         this.app = b.build();
     }

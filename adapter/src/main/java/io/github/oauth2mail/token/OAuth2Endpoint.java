@@ -35,7 +35,7 @@ final class OAuth2Endpoint {
         this.uri = settings.tokenEndpoint().orElseThrow();
         this.ctx = new SourceContext(settings, uri.toString(), credential);
         this.sender = new JdkHttpSender(tls, MsalCalls.millis(settings.connectTimeout()),
-                MsalCalls.millis(settings.readTimeout()));
+                MsalCalls.millis(settings.readTimeout()), settings.tokenProxy().orElse(null));
     }
 
     URI uri() {

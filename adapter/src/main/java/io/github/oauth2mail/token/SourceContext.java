@@ -26,6 +26,10 @@ record SourceContext(ConnectorSettings settings, String endpoint, String credent
         if (settings.clientId() != null) {
             sb.append("client ").append(settings.clientId()).append(", ");
         }
-        return sb.append("credential ").append(credential).append(')').toString();
+        sb.append("credential ").append(credential);
+        if (settings.tokenProxy().isPresent() && settings.credential() != ConnectorSettings.Credential.MANAGED_IDENTITY) {
+            sb.append(", via proxy ").append(settings.tokenProxy().get().address());
+        }
+        return sb.append(')').toString();
     }
 }

@@ -79,6 +79,9 @@ final class TokenErrors {
 
     /** The token endpoint could not be reached or did not answer in time. */
     static TokenException fromIo(SourceContext ctx, Throwable e) {
+        if (e instanceof JdkHttpSender.ProxyRefused) {
+            return TokenProxies.rejected(ctx, (JdkHttpSender.ProxyRefused) e);
+        }
         String what = e instanceof SocketTimeoutException || e instanceof java.util.concurrent.TimeoutException
                 ? "no answer in time (" + ctx.key(Setting.CONNECT_TIMEOUT_MS) + " / " + ctx.key(Setting.READ_TIMEOUT_MS) + ")"
                 : e instanceof SSLException

@@ -201,6 +201,13 @@ class ResourceAdapterDescriptorTest {
                 Optional.of(file)));
         c.put(Setting.TRUST_STORE_TYPE, new Case(entra(), "JKS", ConnectorSettings::trustStoreType, "JKS"));
         c.put(Setting.MAIL_DEBUG, new Case(entra(), "true", ConnectorSettings::mailDebug, true));
+        c.put(Setting.CLOUD, new Case(entra(), "usgov", ConnectorSettings::smtpHost, "smtp.office365.us"));
+        c.put(Setting.PROXY_HOST, new Case(with(entra(), "proxy-port", "3128"), "proxy.pool.example",
+                s -> s.tokenProxy().orElseThrow().address(), "proxy.pool.example:3128"));
+        c.put(Setting.PROXY_PORT, new Case(with(entra(), "proxy-host", "proxy.pool.example"), "8080",
+                s -> s.tokenProxy().orElseThrow().port(), 8080));
+        c.put(Setting.PROXY_USER, new Case(with(with(with(entra(), "proxy-host", "proxy.pool.example"), "proxy-port",
+                "3128"), "proxy-password", "pw"), "svc-pool", s -> s.tokenProxy().orElseThrow().user(), "svc-pool"));
         return c;
     }
 

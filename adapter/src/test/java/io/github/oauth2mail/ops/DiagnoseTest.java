@@ -120,6 +120,34 @@ class DiagnoseTest {
         assertThat(GREEN_MAIL.getReceivedMessages()[0].getSubject()).contains("diagnostic test (diag)");
     }
 
+    @Test
+    void run_secretsFromFile_reportsEachSourceAndJvmDefaultProxyNeverValues() throws Exception {
+        Path file = greenMailConfig();
+        Run r = run("diag", "--config", file.toString());
+
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("[ OK ] credential sources: 2 set")
+                .contains("client-secret: file " + file)
+                .contains("trust-store-password: file " + file)
+                .contains("[ OK ] token proxy: JVM default for 127.0.0.1: DIRECT")
+                .doesNotContain(OpsTesting.SECRET);
+    }
+
+    @Test
+    void run_proxyHostSet_reportsProxyAndFetchesTokenThroughIt() throws Exception {
+        try (io.github.oauth2mail.testing.ConnectProxy proxy = io.github.oauth2mail.testing.ConnectProxy.start()) {
+            Map<String, String> m = OpsTesting.settings("diag", issuer, SMTPS_PORT, "implicit");
+            m.put("oauth2mail.diag.proxy-host", "127.0.0.1");
+            m.put("oauth2mail.diag.proxy-port", String.valueOf(proxy.port()));
+            Run r = run("diag", "--config", config(m).toString());
+
+            assertThat(r.exit()).as(r.out()).isZero();
+            assertThat(r.out()).contains("[ OK ] token proxy: 127.0.0.1:" + proxy.port()
+                    + " (oauth2mail.diag.proxy-host, without credentials)");
+            assertThat(proxy.targets()).contains("127.0.0.1:" + issuer.port());
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "invalid_client|7000215|Invalid client secret provided.|Fix: client secret is wrong: check oauth2mail.diag.client-secret (use the secret's Value, not its Secret ID",

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.microsoft.aad.msal4j.ManagedIdentityApplication;
+import io.github.oauth2mail.testing.ConnectProxy;
 import io.github.oauth2mail.testing.TestTokenIssuer;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -94,5 +97,28 @@ class ManagedIdentitySourceTest {
         assertThat(issuer.managedIdentityRequests()).hasSize(2)
                 .allSatisfy(r -> assertThat(r.queryParameter("client_id").firstValue()).isEqualTo("0000-user-assigned"));
         assertThat(a.sameValueAs(b)).isFalse();
+    }
+
+    @Test
+    void fetch_jvmProxyAndProxyHostSet_managedIdentityEndpointReachedDirectly() throws Exception {
+        issuer.resetRequests();
+        issuer.stubManagedIdentityToken(3600);
+        ProxySelector previous = ProxySelector.getDefault();
+        try (ConnectProxy proxy = ConnectProxy.start()) {
+            ProxySelector.setDefault(ProxySelector.of(new InetSocketAddress("127.0.0.1", proxy.port())));
+            // its own identity: MSAL4J caches managed identity tokens across applications, keyed by identity
+            Map<String, String> keys = managed("0000-proxy-bypass");
+            keys.put(key("proxy-host"), "127.0.0.1");
+            keys.put(key("proxy-port"), String.valueOf(proxy.port()));
+            TokenSource s = TokenSources.create(TokenFixtures.settings(keys)).get(0);
+
+            AccessToken t = s.fetch(null, false);
+
+            assertThat(t.value()).startsWith("mi-");
+            assertThat(issuer.managedIdentityRequests()).hasSize(1);
+            assertThat(proxy.tunnels()).as("managed identity requests through a proxy").isZero();
+        } finally {
+            ProxySelector.setDefault(previous);
+        }
     }
 }
