@@ -6,6 +6,7 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.github.oauth2mail.jca.OAuth2MailManagedConnectionFactory;
 import io.github.oauth2mail.testing.AllOutputCapture;
+import io.github.oauth2mail.testing.ConnectProxy;
 import io.github.oauth2mail.testing.ConnectorKeys;
 import io.github.oauth2mail.testing.TestCertificates;
 import jakarta.mail.Folder;
@@ -34,13 +35,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue #8, scenario 13: with {@code mail-debug=true} and every logger at FINEST, no log record, nothing on
- * System.out/System.err and no exception a caller gets holds a client secret, certificate password, refresh token,
- * access token or XOAUTH2 response, in plain or in the encodings they travel in.
+ * System.out/System.err and no exception a caller gets holds a client secret, certificate password, proxy password,
+ * refresh token, access token or XOAUTH2 response, in plain or in the encodings they travel in.
  */
 class SecretLeakTest extends FaultTestSupport {
 
     static final String REFRESH_TOKEN = "rt-leak-check-7QpZ0w9e";
     static final String CERT_PASSWORD = "cert-pw-leak-check-K2v8";
+    static final String PROXY_USER = "proxy-leak-user";
+    static final String PROXY_PASSWORD = "proxy-pw-leak-check-Zr4m";
     static final int SMTPS_PORT = MailServerRestartTest.freePort();
     static final int IMAPS_PORT = MailServerRestartTest.freePort();
 
@@ -109,12 +112,26 @@ class SecretLeakTest extends FaultTestSupport {
                     .set("tenant-id", "leak-tenant").set("certificate-path", certificate.toString())
                     .set("certificate-password", CERT_PASSWORD))), ALICE, null, "five");
 
+            // token requests through an authenticating HTTPS proxy: right password (sends), wrong one (OAM160)
+            try (ConnectProxy proxy = ConnectProxy.start(PROXY_USER, PROXY_PASSWORD)) {
+                send(session(factory(keys("leakproxy").set("proxy-host", "127.0.0.1")
+                        .set("proxy-port", String.valueOf(proxy.port())).set("proxy-user", PROXY_USER)
+                        .set("proxy-password", PROXY_PASSWORD))), ALICE, null, "six");
+                send(session(factory(keys("leakproxybad").set("proxy-host", "127.0.0.1")
+                        .set("proxy-port", String.valueOf(proxy.port())).set("proxy-user", PROXY_USER)
+                        .set("proxy-password", PROXY_PASSWORD + "-wrong"))), ALICE, null, "seven");
+                assertThat(proxy.tunnels()).as("token requests went through the proxy").isPositive();
+                assertThat(proxy.refusals()).as("the wrong proxy password was refused").isPositive();
+            }
+
             List<String> adapterSide = capture.records(SERVER_SIDE);
             String streams = capture.streams();
             assertThat(String.join("\n", adapterSide)).as("the capture works").contains("OAM101", "OAM104");
             assertThat(streams).as("mail.debug output was captured").contains("DEBUG");
-            assertThat(GREEN_MAIL.getReceivedMessages()).as("sends that should have worked").hasSize(4);
-            assertThat(callerErrors).hasSize(1).allSatisfy(e -> assertThat(e).contains("invalid_client"));
+            assertThat(GREEN_MAIL.getReceivedMessages()).as("sends that should have worked").hasSize(5);
+            assertThat(callerErrors).hasSize(2);
+            assertThat(callerErrors.get(0)).contains("invalid_client");
+            assertThat(callerErrors.get(1)).contains("OAM160");
 
             List<String> secrets = secrets();
             assertThat(issuer.requests()).as("requests the secrets were really sent in").hasSizeGreaterThanOrEqualTo(5);
@@ -147,11 +164,14 @@ class SecretLeakTest extends FaultTestSupport {
 
     static List<String> secrets() {
         List<String> l = new ArrayList<>();
-        for (String s : List.of(ConnectorKeys.SECRET, REFRESH_TOKEN, CERT_PASSWORD, TestCertificates.PASSWORD, T1, T2)) {
+        for (String s : List.of(ConnectorKeys.SECRET, REFRESH_TOKEN, CERT_PASSWORD, TestCertificates.PASSWORD, T1, T2,
+                PROXY_PASSWORD, PROXY_PASSWORD + "-wrong")) {
             l.add(s);
             l.add(URLEncoder.encode(s, StandardCharsets.UTF_8));
         }
         l.add(b64("fault-client:" + ConnectorKeys.SECRET));
+        l.add(b64(PROXY_USER + ":" + PROXY_PASSWORD));
+        l.add(b64(PROXY_USER + ":" + PROXY_PASSWORD + "-wrong"));
         l.add(b64("fault-client:" + URLEncoder.encode(ConnectorKeys.SECRET, StandardCharsets.UTF_8)));
         for (String user : List.of(ALICE, BOB, RCPT)) {
             for (String t : List.of(T1, T2)) {
