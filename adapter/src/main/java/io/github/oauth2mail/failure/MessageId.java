@@ -155,7 +155,8 @@ public enum MessageId {
     NAMING_BOUND_AFTER_RETRIES("OAM501", OTHER, null),
     NAMING_NOT_BOUND("OAM502", OTHER, null),
     NAMING_NOT_A_FACTORY("OAM503", OTHER, null),
-    NAMING_SESSION_FAILED("OAM504", OTHER, null);
+    NAMING_SESSION_FAILED("OAM504", OTHER, null),
+    POP3_TRACE("OAM229", OTHER, null);
 
     private static final Map<String, MessageId> BY_ID = new HashMap<>();
 
