@@ -4,6 +4,7 @@ import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
 import io.github.oauth2mail.failure.AdapterAuthenticationException;
 import io.github.oauth2mail.failure.AdapterMessagingException;
+import io.github.oauth2mail.failure.MailFailure;
 import io.github.oauth2mail.failure.MessageId;
 import io.github.oauth2mail.token.AccessToken;
 import jakarta.mail.MessagingException;
@@ -79,25 +80,26 @@ public class OAuth2Pop3Store extends OAuth2Store {
     @Override
     Store connectDelegate(MailConnector connector, String mailbox, AccessToken token) throws MessagingException {
         ConnectorSettings s = connector.settings();
-        Pop3Login.Result login;
+        Pop3SocketFactory sockets = new Pop3SocketFactory(connector, mailbox);
+        // the implementation's own POP3 trace would show message content: the adapter traces POP3 itself
+        Store store = listenedTo(Delegates.store(session, "pop3", p -> configure(p, s, sockets), false));
         try {
-            login = Pop3Login.open(s, connector.tls(), mailbox, token.value());
+            sockets.firstConnection(Pop3Login.open(s, connector.tls(), mailbox, token.value()));
         } catch (StoreLoginException e) {
             if (e.tokenRejected()) {
                 throw new AdapterAuthenticationException(e);
             }
             throw new AdapterMessagingException(e);
         }
-        Pop3SocketFactory sockets = new Pop3SocketFactory(connector, mailbox, login);
-        Store store = null;
         try {
-            // the implementation's own POP3 trace would show message content: the adapter traces POP3 itself
-            store = listenedTo(Delegates.store(session, "pop3", p -> configure(p, s, sockets), false));
             // already authenticated: the implementation's USER/PASS are answered by the adapter, the password unused
             store.connect(s.pop3Host(), s.pop3Port(), mailbox, "");
             return store;
         } catch (MessagingException | RuntimeException e) {
             closeQuietly(store);
+            if (e instanceof MailFailure) {
+                throw e;
+            }
             StoreLoginException later = StoreLoginException.in(e);
             if (later != null) {
                 throw new AdapterMessagingException(later);

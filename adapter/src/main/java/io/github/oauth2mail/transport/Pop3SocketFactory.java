@@ -32,12 +32,16 @@ final class Pop3SocketFactory extends SocketFactory {
     private final String mailbox;
     private Pop3Login.Result first;
 
-    /** {@code first}: the connection the store's own connect authenticated (the implementation's first socket). */
-    Pop3SocketFactory(MailConnector connector, String mailbox, Pop3Login.Result first) {
+    Pop3SocketFactory(MailConnector connector, String mailbox) {
         this.connector = connector;
         this.settings = connector.settings();
         this.mailbox = mailbox;
-        this.first = first;
+    }
+
+    /** The connection the store's own connect authenticated: the implementation's next socket gets it. */
+    synchronized void firstConnection(Pop3Login.Result r) {
+        discardUnused();
+        first = r;
     }
 
     @Override

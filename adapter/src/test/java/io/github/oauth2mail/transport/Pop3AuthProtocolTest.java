@@ -124,6 +124,25 @@ class Pop3AuthProtocolTest {
     }
 
     @Test
+    void folderReopened_tokenRevokedMeanwhile_newConnectionRefetchesOnceAndReads() throws Exception {
+        server = ScriptedPop3Server.implicitTls(CERTS.serverContext()).acceptTokens("first").messages(MESSAGE);
+        TestTokens tokens = TestTokens.sequence("first", "second");
+        TestMailConnector connector = new TestMailConnector(settings("implicit").build(), tokens);
+        Store store = connector.session().getStore("pop3s");
+        store.connect();
+        try {
+            assertThat(readInbox(store, 1)).isEqualTo("quarterly numbers");
+            server.acceptTokens("second"); // "first" revoked; closing the folder closed its connection
+            assertThat(readInbox(store, 1)).isEqualTo("quarterly numbers");
+        } finally {
+            store.close();
+        }
+        assertThat(tokens.invalidatedValues()).containsExactly("first");
+        assertThat(server.authResponses()).containsExactly(xoauth2("first"), xoauth2("first"), xoauth2("second"));
+        assertThat(connector.storeOutcomes()).containsExactly("POP3 ok", "POP3 ok");
+    }
+
+    @Test
     void connect_longToken_initialResponseOnItsOwnLineWithinRfc5034Limit() throws Exception {
         String token = "eyJ0eXAiOiJKV1Qi." + "x".repeat(1500) + ".sig";
         server = ScriptedPop3Server.implicitTls(CERTS.serverContext()).acceptTokens(token).messages(MESSAGE);
