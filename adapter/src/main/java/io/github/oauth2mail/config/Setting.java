@@ -37,7 +37,7 @@ public enum Setting {
     IMAP_HOST("imap.host", false, "outlook.office365.com", "IMAP server"),
     IMAP_PORT("imap.port", false, "993", "IMAP port"),
     IMAP_TLS("imap.tls", false, "implicit", "`implicit` (IMAPS) or `starttls`"),
-    POP3_HOST("pop3.host", false, "outlook.office365.com", "POP3 server (`session.getStore(\"pop3\")`; XOAUTH2 only)"),
+    POP3_HOST("pop3.host", false, "outlook.office365.com", "POP3 server (`session.getStore(\"pop3\")`)"),
     POP3_PORT("pop3.port", false, "995", "POP3 port"),
     POP3_TLS("pop3.tls", false, "implicit", "`implicit` (POP3S) or `starttls` (STLS)"),
     MAX_CONNECTIONS_PER_MAILBOX("max-connections-per-mailbox", false, "3", "physical SMTP connections per mailbox (Exchange Online allows 3)"),

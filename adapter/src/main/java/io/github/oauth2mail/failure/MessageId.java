@@ -159,7 +159,8 @@ public enum MessageId {
 
     TOKEN_PROXY_REJECTED("OAM160", TOKEN, f -> "the proxy refused the token request (407): check " + f.key("proxy-user")
             + " and " + f.key("proxy-password") + ", and that the JVM sends Basic credentials on CONNECT "
-            + "(-Djdk.http.auth.tunneling.disabledSchemes=\"\")");
+            + "(-Djdk.http.auth.tunneling.disabledSchemes=\"\")"),
+    POP3_TRACE("OAM229", OTHER, null);
 
     private static final Map<String, MessageId> BY_ID = new HashMap<>();
 

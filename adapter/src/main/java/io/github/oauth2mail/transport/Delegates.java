@@ -20,6 +20,12 @@ final class Delegates {
 
     static Store store(Session appSession, String protocol, Consumer<Properties> configure)
             throws NoSuchProviderException {
+        return store(appSession, protocol, configure, appSession.getDebug());
+    }
+
+    /** As above, with the implementation's own debug output on or off ({@code debug}). */
+    static Store store(Session appSession, String protocol, Consumer<Properties> configure, boolean debug)
+            throws NoSuchProviderException {
         Properties p = new Properties();
         p.putAll(appSession.getProperties());
         configure.accept(p);
@@ -27,7 +33,7 @@ final class Delegates {
         p.put("mail.debug.auth", "false");
         Session session = Session.getInstance(p);
         session.setDebugOut(appSession.getDebugOut());
-        session.setDebug(appSession.getDebug());
+        session.setDebug(debug);
         return implementationStore(session, protocol);
     }
 

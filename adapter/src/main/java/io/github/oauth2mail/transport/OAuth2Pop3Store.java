@@ -4,9 +4,9 @@ import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
 import io.github.oauth2mail.failure.AdapterAuthenticationException;
 import io.github.oauth2mail.failure.AdapterMessagingException;
+import io.github.oauth2mail.failure.MailFailure;
 import io.github.oauth2mail.failure.MessageId;
 import io.github.oauth2mail.token.AccessToken;
-import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Provider;
 import jakarta.mail.Session;
@@ -15,16 +15,17 @@ import jakarta.mail.URLName;
 import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.Properties;
+import javax.net.SocketFactory;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The {@code pop3}/{@code pop3s} store of a Session built by the adapter: XOAUTH2 with a current token on every
- * connect, spoken by the Jakarta Mail implementation's own POP3 store (Angus Mail, through the public Session API
- * only) with TLS required and the server identity checked. The token goes on its own line after {@code AUTH XOAUTH2}
- * (RFC 5034 limits the AUTH command line to 255 octets; Exchange Online documents this form), and a server's OAuth2
- * error challenge is decoded into the exception. POP3 supports XOAUTH2 only. Angus re-authenticates each folder it
- * opens with the connect's token: after the token has expired, close and connect the store again.
+ * The {@code pop3}/{@code pop3s} store of a Session built by the adapter. Every POP3 connection (the store's, and each
+ * one the implementation opens again after a folder closed its own) is opened and authenticated by the adapter itself
+ * ({@link Pop3Login}: TLS, implicit or STLS, with the server identity checked; {@code AUTH XOAUTH2} or
+ * {@code OAUTHBEARER} with RFC 5034's line limit and the OAuth2 error challenge acknowledged; a current token) and
+ * handed to the Jakarta Mail implementation's own POP3 store (Angus Mail, found through the public Session API only)
+ * as already authenticated ({@link Pop3Handover}). A token the server rejects, in whatever form, is noticed at
+ * {@code connect}: invalidated, refetched and retried once. The token never reaches the implementation.
  */
 public class OAuth2Pop3Store extends OAuth2Store {
 
@@ -79,36 +80,34 @@ public class OAuth2Pop3Store extends OAuth2Store {
     @Override
     Store connectDelegate(MailConnector connector, String mailbox, AccessToken token) throws MessagingException {
         ConnectorSettings s = connector.settings();
-        String server = s.pop3Host() + ":" + s.pop3Port();
-        if (s.saslMechanism() != ConnectorSettings.Sasl.XOAUTH2) {
-            throw new AdapterMessagingException(MessageId.POP3_XOAUTH2_ONLY, "the POP3 store authenticates with XOAUTH2 only, but "
-                    + s.key(Setting.SASL_MECHANISM) + "=" + s.saslMechanism() + "; use IMAP, or XOAUTH2");
-        }
-        Store store = listenedTo(Delegates.store(session, "pop3", p -> configure(p, s, connector.tls())));
+        Pop3SocketFactory sockets = new Pop3SocketFactory(connector, mailbox);
+        // the implementation's own POP3 trace would show message content: the adapter traces POP3 itself
+        Store store = listenedTo(Delegates.store(session, "pop3", p -> configure(p, s, sockets), false));
         try {
-            store.connect(s.pop3Host(), s.pop3Port(), mailbox, token.value());
-            return store;
-        } catch (AuthenticationFailedException e) {
-            closeQuietly(store);
-            String reply = String.valueOf(e.getMessage());
-            if (reply.contains("No authentication mechanisms supported")) {
-                throw new AdapterMessagingException(MessageId.STORE_MECHANISM_NOT_OFFERED, "POP3 server " + server
-                        + " does not offer SASL XOAUTH2 (CAPA); check that POP3 with OAuth2 is enabled on this server "
-                        + "and port", e);
+            sockets.firstConnection(Pop3Login.open(s, connector.tls(), mailbox, token.value()));
+        } catch (StoreLoginException e) {
+            if (e.tokenRejected()) {
+                throw new AdapterAuthenticationException(e);
             }
-            OAuthErrorChallenge error = reply.matches("[A-Za-z0-9+/=\\s]{8,}") ? OAuthErrorChallenge.decode(reply) : null;
-            String status = error == null ? null : error.status();
-            String text = "POP3 server " + server + " did not accept the XOAUTH2 access token for mailbox "
-                    + mailbox + ": "
-                    + (status != null ? "OAuth2 error: " + error : reply.replace(token.value(), "<redacted>"));
-            throw new AdapterAuthenticationException(MessageId.STORE_TOKEN_REJECTED, text,
-                    new StoreLoginException(MessageId.STORE_TOKEN_REJECTED, text, true, status, null));
+            throw new AdapterMessagingException(e);
+        }
+        try {
+            // already authenticated: the implementation's USER/PASS are answered by the adapter, the password unused
+            store.connect(s.pop3Host(), s.pop3Port(), mailbox, "");
+            return store;
         } catch (MessagingException | RuntimeException e) {
             closeQuietly(store);
-            throw new AdapterMessagingException(connectFailure(e), "cannot open POP3 connection to " + server + ": "
-                    + String.valueOf(e.getMessage()).replace(token.value(), "<redacted>") + " (TLS: "
-                    + s.key(Setting.POP3_TLS) + "=" + s.pop3Tls().name().toLowerCase(java.util.Locale.ROOT)
-                    + "; the server certificate must be trusted and name " + s.pop3Host() + ")", e);
+            if (e instanceof MailFailure) {
+                throw e;
+            }
+            StoreLoginException later = StoreLoginException.in(e);
+            if (later != null) {
+                throw new AdapterMessagingException(later);
+            }
+            throw new AdapterMessagingException(connectFailure(e), "POP3 server " + s.pop3Host() + ":"
+                    + s.pop3Port() + " failed after the adapter's login: " + e.getMessage(), e);
+        } finally {
+            sockets.discardUnused();
         }
     }
 
@@ -125,24 +124,29 @@ public class OAuth2Pop3Store extends OAuth2Store {
         return MessageId.STORE_CONNECT_FAILED;
     }
 
-    /** The implementation's {@code pop3} store's settings, over the app Session's properties. */
-    private static void configure(Properties p, ConnectorSettings s, SSLSocketFactory tls) {
+    /**
+     * The implementation's {@code pop3} store's settings, over the app Session's properties: plain POP3 over the
+     * adapter's sockets (TLS is the adapter's), no CAPA-driven STLS, and USER/PASS as its only login.
+     */
+    private static void configure(Properties p, ConnectorSettings s, SocketFactory sockets) {
         String k = "mail.pop3.";
-        boolean implicit = s.pop3Tls() == ConnectorSettings.Tls.IMPLICIT;
+        p.put("mail.debug", "false");
         p.put(k + "host", s.pop3Host());
         p.put(k + "port", String.valueOf(s.pop3Port()));
-        p.put(k + "ssl.enable", String.valueOf(implicit));
-        p.put(k + "starttls.enable", String.valueOf(!implicit));
-        p.put(k + "starttls.required", String.valueOf(!implicit));
-        p.put(k + "ssl.checkserveridentity", "true");
-        p.put(k + "ssl.socketFactory", tls);
+        p.put(k + "socketFactory", sockets);
+        // never fall back to a plain socket of the implementation's own (it would then try to log in by itself)
         p.put(k + "socketFactory.fallback", "false");
-        p.put(k + "auth.mechanisms", "XOAUTH2");
-        p.put(k + "auth.xoauth2.disable", "false");
-        p.put(k + "auth.xoauth2.two.line.authentication.format", "true");
-        p.put(k + "auth.plain.disable", "true");
-        p.put(k + "auth.login.disable", "true");
-        p.put(k + "auth.ntlm.disable", "true");
+        p.remove(k + "socketFactory.class");
+        p.remove(k + "socketFactory.port");
+        p.remove(k + "ssl.socketFactory");
+        p.remove(k + "ssl.socketFactory.class");
+        p.remove(k + "proxy.host");
+        p.remove(k + "socks.host");
+        p.remove(k + "localaddress");
+        p.put(k + "ssl.enable", "false");
+        p.put(k + "starttls.enable", "false");
+        p.put(k + "starttls.required", "false");
+        p.put(k + "auth.mechanisms", "LOGIN");
         p.put(k + "apop.enable", "false");
         p.put(k + "connectiontimeout", String.valueOf(s.connectTimeout().toMillis()));
         p.put(k + "timeout", String.valueOf(s.readTimeout().toMillis()));

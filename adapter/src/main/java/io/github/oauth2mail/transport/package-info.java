@@ -9,8 +9,9 @@
  *       and authenticates every IMAP connection itself ({@code ImapLogin}: TLS, XOAUTH2 or OAUTHBEARER with the same
  *       line-length and error-challenge handling as SMTP, a current token) and hands it, pre-authenticated, to the
  *       Jakarta Mail implementation's own IMAP store through its public socket-factory property.</li>
- *   <li>{@link io.github.oauth2mail.transport.OAuth2Pop3Store}: the {@code pop3}/{@code pop3s} store; XOAUTH2 (two-line
- *       form) through the implementation's own POP3 store.</li>
+ *   <li>{@link io.github.oauth2mail.transport.OAuth2Pop3Store}: the {@code pop3}/{@code pop3s} store, the same way:
+ *       the adapter authenticates each POP3 connection ({@code Pop3Login}) and hands it to the implementation's own
+ *       POP3 store, which gets a synthetic greeting and login ({@code Pop3Handover}).</li>
  * </ul>
  * Nothing here links against Angus Mail (Open Liberty hides it from resource adapters), and nothing knows about JCA.
  */

@@ -132,7 +132,8 @@ class OAuth2Pop3StoreTest {
 
     @Test
     void connect_sessionDebugOn_traceShowsNoToken() throws Exception {
-        TestMailConnector connector = new TestMailConnector(settings().build(), TestTokens.sequence("stale-pop", TOKEN));
+        TestMailConnector connector = new TestMailConnector(settings().set("mail-debug", "true").build(),
+                TestTokens.sequence("stale-pop", TOKEN));
         Session session = connector.session();
         ByteArrayOutputStream trace = new ByteArrayOutputStream();
         session.setDebugOut(new PrintStream(trace, true, StandardCharsets.UTF_8));
@@ -143,7 +144,7 @@ class OAuth2Pop3StoreTest {
             lastSubject(store);
             store.close();
             String all = trace.toString(StandardCharsets.UTF_8) + log.all();
-            assertThat(all).contains("CAPA");
+            assertThat(all).contains("OAM229", "C: CAPA", "C: AUTH XOAUTH2 <redacted>").doesNotContain("DEBUG POP3");
             for (String secret : new String[] {TOKEN, "stale-pop", b64("user=" + MAILBOX + "\u0001auth=Bearer " + TOKEN
                     + "\u0001\u0001")}) {
                 assertThat(all).doesNotContain(secret);
@@ -152,13 +153,14 @@ class OAuth2Pop3StoreTest {
     }
 
     @Test
-    void connect_oauthBearerConfigured_clearErrorWithoutNetwork() throws Exception {
+    void connect_oauthBearerNotOfferedByServer_mechanismErrorNamingKeyAndNoTokenSent() throws Exception {
         TestTokens tokens = TestTokens.sequence(TOKEN);
         Store store = new TestMailConnector(settings().set("sasl-mechanism", "OAUTHBEARER").build(), tokens).session()
                 .getStore("pop3s");
         assertThatThrownBy(store::connect).isInstanceOf(MessagingException.class)
                 .isNotInstanceOf(AuthenticationFailedException.class)
-                .hasMessageContaining("OAM271").hasMessageContaining("oauth2mail.test.sasl-mechanism");
+                .hasMessageContaining("OAM269").hasMessageContaining("OAUTHBEARER")
+                .hasMessageContaining("oauth2mail.test.sasl-mechanism");
         assertThat(tokens.invalidatedValues()).isEmpty();
     }
 
