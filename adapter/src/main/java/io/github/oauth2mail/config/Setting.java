@@ -49,7 +49,9 @@ public enum Setting {
     TRUST_STORE_PATH("trust-store-path", false, null, "trust store for the mail servers and the token endpoint (default: the JVM's)"),
     TRUST_STORE_PASSWORD("trust-store-password", true, null, "password of that trust store"),
     TRUST_STORE_TYPE("trust-store-type", false, "PKCS12", "type of that trust store"),
-    MAIL_DEBUG("mail-debug", false, "false", "protocol trace at FINE in the server log (AUTH lines redacted)");
+    MAIL_DEBUG("mail-debug", false, "false", "protocol trace at FINE in the server log (AUTH lines redacted)"),
+    REFRESH_TOKEN_FILE("refresh-token-file", false, null, "`grant-type=refresh_token`: file that keeps the newest refresh token across restarts; read at start (when it exists and is not empty it wins over `refresh-token`), rewritten atomically, owner-only (`rw-------`), whenever the server rotates the token"),
+    CREDENTIAL_EXPIRES("credential-expires", false, null, "ISO date (e.g. `2027-06-30`) the client secret or refresh token expires; WARNING `OAM119` 30, 7 and 1 days before, also in health and the MBean (certificates: their own `notAfter` is read)");
 
     /** Prefix of every MicroProfile Config key. */
     public static final String PREFIX = "oauth2mail.";

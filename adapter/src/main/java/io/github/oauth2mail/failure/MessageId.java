@@ -155,7 +155,16 @@ public enum MessageId {
     NAMING_BOUND_AFTER_RETRIES("OAM501", OTHER, null),
     NAMING_NOT_BOUND("OAM502", OTHER, null),
     NAMING_NOT_A_FACTORY("OAM503", OTHER, null),
-    NAMING_SESSION_FAILED("OAM504", OTHER, null);
+    NAMING_SESSION_FAILED("OAM504", OTHER, null),
+
+    CREDENTIAL_EXPIRES_SOON("OAM119", OTHER, f -> "create the next credential and put it into its key (read again "
+            + "without a restart)"),
+    CREDENTIAL_RELOADED("OAM120", OTHER, null),
+    CREDENTIAL_RELOAD_INVALID("OAM121", OTHER, f -> "fix the keys the message lists; the credentials in use are kept"),
+    REFRESH_TOKEN_FILE_UNWRITABLE("OAM122", OTHER, f -> "check " + f.key("refresh-token-file")
+            + " and its folder's permissions"),
+    AUDIT_CREDENTIAL_RELOADED("OAM408", OTHER, null),
+    HEALTH_CREDENTIAL_EXPIRING("OAM434", OTHER, f -> "replace the credential before it expires");
 
     private static final Map<String, MessageId> BY_ID = new HashMap<>();
 
