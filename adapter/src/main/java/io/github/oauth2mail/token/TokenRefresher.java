@@ -339,8 +339,8 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
         }
         if (reloader != null) {
             reloadCredentials(false); // at most every 5 min: picks up a rotated credential before the old one expires
-            expiry.check(reloader.current(), clock.instant());
         }
+        expiry.check(currentSettings(), clock.instant());
         TokenSource source = credentials.active();
         boolean reloaded = false;
         while (true) {
