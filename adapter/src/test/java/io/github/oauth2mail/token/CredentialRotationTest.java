@@ -20,6 +20,7 @@ import java.security.KeyStore;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -169,6 +170,30 @@ class CredentialRotationTest {
         assertThat(issuer.tokenRequests()).isEqualTo(2);
         assertThat(issuer.lastRequestForm()).containsEntry("client_secret", OLD_SECRET);
         assertThat(log.all()).contains("OAM121", "no credential is set").doesNotContain("OAM408");
+    }
+
+    @Test
+    void token_refreshTokenRefusedThenNewOneInConfigSource_usedAtOnceAndKeptInTheFile() throws Exception {
+        Path file = dir.resolve("rotation.refresh-token");
+        config.putAll(TokenFixtures.oauth2(issuer, "refresh_token"));
+        config.put(key("refresh-token"), "rt-revoked-by-provider-1");
+        config.put(key("refresh-token-file"), file.toString());
+        Files.deleteIfExists(file);
+        issuer.stubError(400, "invalid_grant", "refresh token revoked", "corr-rt");
+        TokenRefresher r = refresher();
+        assertThatThrownBy(() -> r.token(MAILBOX)).isInstanceOfSatisfying(TokenException.class,
+                e -> assertThat(e.errorCode()).isEqualTo("invalid_grant"));
+
+        config.put(key("refresh-token"), "rt-new-from-admin-2");
+        issuer.stubTokenWithRotatedRefreshToken(3600);
+        time.advance(Duration.ofSeconds(1));
+        r.token(MAILBOX);
+
+        assertThat(issuer.lastRequestForm()).containsEntry("refresh_token", "rt-new-from-admin-2");
+        List<String> rotated = issuer.issuedRefreshTokens();
+        assertThat(Files.readString(file).trim()).isEqualTo(rotated.get(rotated.size() - 1));
+        assertThat(log.all()).contains("OAM408 credential reloaded", "credential=refresh-token")
+                .doesNotContain("rt-new-from-admin-2").doesNotContain(rotated.get(0));
     }
 
     private static RSAPublicKey publicKey(Path p12) throws Exception {
