@@ -41,6 +41,7 @@ class SecretLeakTest extends FaultTestSupport {
 
     static final String REFRESH_TOKEN = "rt-leak-check-7QpZ0w9e";
     static final String CERT_PASSWORD = "cert-pw-leak-check-K2v8";
+    static final String RELOADED_SECRET = "reloaded-secret-leak-check-P5n3";
     static final int SMTPS_PORT = MailServerRestartTest.freePort();
     static final int IMAPS_PORT = MailServerRestartTest.freePort();
 
@@ -109,14 +110,43 @@ class SecretLeakTest extends FaultTestSupport {
                     .set("tenant-id", "leak-tenant").set("certificate-path", certificate.toString())
                     .set("certificate-password", CERT_PASSWORD))), ALICE, null, "five");
 
+            // issue 15: a secret rejected, then changed in the config source and read again without a restart
+            ConnectorKeys rotating = keys("leakrot");
+            Session rotatingSession = session(factory(rotating));
+            issuer.stubTokenOnlyFor("client_secret", RELOADED_SECRET, T1, 3600);
+            send(rotatingSession, ALICE, null, "rejected before the reload");
+            rotating.set("client-secret", RELOADED_SECRET).set("client-auth", "client_secret_post");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+                    .pollInterval(java.time.Duration.ofMillis(200)).until(() -> {
+                        int before = callerErrors.size();
+                        send(rotatingSession, ALICE, null, "six");
+                        return callerErrors.size() == before;
+                    });
+            // issue 15: refresh tokens rotated on every use, kept in refresh-token-file
+            Path rtFile = Files.createDirectories(Path.of("target", "test-certs", "leak-rt")).resolve("refresh-token");
+            Files.deleteIfExists(rtFile);
+            issuer.stubTokenWithRotatedRefreshToken(T1, 3600);
+            send(session(factory(keys("leakrtf").set("grant-type", "refresh_token").set("client-secret", null)
+                    .set("refresh-token", REFRESH_TOKEN).set("refresh-token-file", rtFile.toString())
+                    .set("scope", null))), ALICE, null, "seven");
+            List<String> rotatedRefreshTokens = issuer.issuedRefreshTokens();
+            assertThat(rotatedRefreshTokens).isNotEmpty();
+            assertThat(Files.readString(rtFile).trim()).isEqualTo(rotatedRefreshTokens.get(rotatedRefreshTokens.size() - 1));
+
             List<String> adapterSide = capture.records(SERVER_SIDE);
             String streams = capture.streams();
             assertThat(String.join("\n", adapterSide)).as("the capture works").contains("OAM101", "OAM104");
             assertThat(streams).as("mail.debug output was captured").contains("DEBUG");
-            assertThat(GREEN_MAIL.getReceivedMessages()).as("sends that should have worked").hasSize(4);
-            assertThat(callerErrors).hasSize(1).allSatisfy(e -> assertThat(e).contains("invalid_client"));
+            assertThat(GREEN_MAIL.getReceivedMessages()).as("sends that should have worked").hasSize(6);
+            assertThat(callerErrors).hasSizeGreaterThanOrEqualTo(2)
+                    .allSatisfy(e -> assertThat(e).containsAnyOf("invalid_client", "AADSTS7000215"));
+            assertThat(String.join("\n", adapterSide)).as("the reload was logged").contains("OAM408");
 
-            List<String> secrets = secrets();
+            List<String> secrets = new ArrayList<>(secrets());
+            for (String s : rotatedRefreshTokens) {
+                secrets.add(s);
+                secrets.add(URLEncoder.encode(s, StandardCharsets.UTF_8));
+            }
             assertThat(issuer.requests()).as("requests the secrets were really sent in").hasSizeGreaterThanOrEqualTo(5);
             List<String> leaks = new ArrayList<>();
             for (int i = 0; i < secrets.size(); i++) {
@@ -147,7 +177,8 @@ class SecretLeakTest extends FaultTestSupport {
 
     static List<String> secrets() {
         List<String> l = new ArrayList<>();
-        for (String s : List.of(ConnectorKeys.SECRET, REFRESH_TOKEN, CERT_PASSWORD, TestCertificates.PASSWORD, T1, T2)) {
+        for (String s : List.of(ConnectorKeys.SECRET, REFRESH_TOKEN, CERT_PASSWORD, TestCertificates.PASSWORD, T1, T2,
+                RELOADED_SECRET)) {
             l.add(s);
             l.add(URLEncoder.encode(s, StandardCharsets.UTF_8));
         }

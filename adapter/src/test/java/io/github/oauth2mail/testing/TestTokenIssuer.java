@@ -156,6 +156,14 @@ public final class TestTokenIssuer implements AutoCloseable {
         return stubJson(200, "{\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn + ",\"access_token\":\"" + token + "\"}");
     }
 
+    /** {@code token} plus a new random refresh token (rotation) on every request. */
+    public TestTokenIssuer stubTokenWithRotatedRefreshToken(String token, long expiresIn) {
+        return stub(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn + ",\"access_token\":\"" + token
+                        + "\",\"refresh_token\":\"rt-{{randomValue length=32 type='ALPHANUMERIC'}}\"}")
+                .withTransformers("response-template"));
+    }
+
     /** A random token plus a new random refresh token (rotation) on every request. */
     public TestTokenIssuer stubTokenWithRotatedRefreshToken(long expiresIn) {
         return stub(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
