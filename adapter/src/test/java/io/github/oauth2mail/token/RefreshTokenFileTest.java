@@ -97,12 +97,11 @@ class RefreshTokenFileTest {
     }
 
     @Test
-    void load_fileMissingAndNoRefreshToken_problemNamesBothKeys() {
-        Map<String, String> keys = keys(dir.resolve("missing"));
-        keys.remove(key("refresh-token"));
+    void load_fileInAFolderThatDoesNotExist_problemNamesTheKeyAtStartNotAtTheFirstRotation() {
+        Map<String, String> keys = keys(dir.resolve("no-such-folder").resolve("rt"));
 
         assertThatThrownBy(() -> TokenFixtures.settings(keys)).isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining(key("refresh-token") + ": is required");
+                .hasMessageContaining(key("refresh-token-file") + ": folder ").hasMessageContaining("does not exist");
     }
 
     @Test
