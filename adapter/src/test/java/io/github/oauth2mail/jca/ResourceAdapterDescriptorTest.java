@@ -201,6 +201,11 @@ class ResourceAdapterDescriptorTest {
                 Optional.of(file)));
         c.put(Setting.TRUST_STORE_TYPE, new Case(entra(), "JKS", ConnectorSettings::trustStoreType, "JKS"));
         c.put(Setting.MAIL_DEBUG, new Case(entra(), "true", ConnectorSettings::mailDebug, true));
+        Path rtFile = file.resolveSibling("pool.refresh-token");
+        c.put(Setting.REFRESH_TOKEN_FILE, new Case(with(oauth2(), "grant-type", "refresh_token"), rtFile.toString(),
+                ConnectorSettings::refreshTokenFile, Optional.of(rtFile)));
+        c.put(Setting.CREDENTIAL_EXPIRES, new Case(entra(), "2027-06-30", ConnectorSettings::credentialExpires,
+                Optional.of(java.time.LocalDate.of(2027, 6, 30))));
         return c;
     }
 
