@@ -106,8 +106,13 @@ public final class ConnectorSettings {
     private final ClientCertificate secondaryCertificate;
     private final Cloud cloud;
     private final TokenProxy tokenProxy;
+    private final java.time.LocalDate credentialExpires;
+    /** Where the values came from, kept to read the credentials again ({@link #reload()}). */
+    private final SettingsSource source;
+    private final Map<Setting, String> poolProperties;
 
-    private ConnectorSettings(String name, Map<Setting, String> values, Map<Setting, Secret> secrets, Validator v) {
+    private ConnectorSettings(String name, Map<Setting, String> values, Map<Setting, Secret> secrets, Validator v,
+                              SettingsSource source, Map<Setting, String> poolProperties) {
         this.name = name;
         this.values = Map.copyOf(values);
         this.secrets = Map.copyOf(secrets);
@@ -134,6 +139,9 @@ public final class ConnectorSettings {
         this.secondaryCertificate = v.secondaryCertificate;
         this.cloud = v.cloud;
         this.tokenProxy = v.tokenProxy;
+        this.credentialExpires = v.credentialExpires;
+        this.source = source;
+        this.poolProperties = Map.copyOf(poolProperties);
     }
 
     /**
@@ -180,7 +188,18 @@ public final class ConnectorSettings {
         if (!problems.isEmpty()) {
             throw new ConfigurationException(name, problems);
         }
-        return new ConnectorSettings(name, values, secrets, check);
+        return new ConnectorSettings(name, values, secrets, check, source, poolProperties);
+    }
+
+    /**
+     * Reads and validates the settings again from the same source and pool properties: MicroProfile Config is asked
+     * again (not a cached value) and certificate and key files are read again from disk. Used to pick up rotated
+     * credentials without a restart.
+     *
+     * @throws ConfigurationException when the settings are not valid now
+     */
+    public ConnectorSettings reload() {
+        return load(name, source, poolProperties);
     }
 
     // ---- accessors ----
@@ -257,6 +276,16 @@ public final class ConnectorSettings {
 
     public Optional<Secret> refreshToken() {
         return Optional.ofNullable(secrets.get(Setting.REFRESH_TOKEN));
+    }
+
+    /** File keeping the newest refresh token across restarts ({@code refresh-token-file}). */
+    public Optional<Path> refreshTokenFile() {
+        return Optional.ofNullable(paths.get(Setting.REFRESH_TOKEN_FILE));
+    }
+
+    /** {@code credential-expires}: the day the client secret or refresh token expires, as the admin knows it. */
+    public Optional<java.time.LocalDate> credentialExpires() {
+        return Optional.ofNullable(credentialExpires);
     }
 
     public Optional<Path> signingKeyPath() {

@@ -54,7 +54,9 @@ public enum Setting {
     PROXY_HOST("proxy-host", false, null, "HTTPS proxy for token requests (default: the JVM's proxy settings); never used for the managed identity endpoint"),
     PROXY_PORT("proxy-port", false, null, "port of `proxy-host` (required with it)"),
     PROXY_USER("proxy-user", false, null, "user name for the proxy (HTTP Basic; see \"Proxies\" for the JVM option tunnelling needs)"),
-    PROXY_PASSWORD("proxy-password", true, null, "password of `proxy-user`");
+    PROXY_PASSWORD("proxy-password", true, null, "password of `proxy-user`"),
+    REFRESH_TOKEN_FILE("refresh-token-file", false, null, "`grant-type=refresh_token`: file that keeps the newest refresh token across restarts; read at start (when it exists and is not empty it wins over `refresh-token`), rewritten atomically, owner-only (`rw-------`), whenever the server rotates the token"),
+    CREDENTIAL_EXPIRES("credential-expires", false, null, "ISO date (e.g. `2027-06-30`) the client secret or refresh token expires; WARNING `OAM119` 30, 7 and 1 days before, also in health and the MBean (certificates: their own `notAfter` is read)");
 
     /** Prefix of every MicroProfile Config key. */
     public static final String PREFIX = "oauth2mail.";

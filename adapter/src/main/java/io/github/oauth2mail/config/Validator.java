@@ -49,6 +49,7 @@ final class Validator {
     ClientCertificate secondaryCertificate;
     Cloud cloud;
     ConnectorSettings.TokenProxy tokenProxy;
+    java.time.LocalDate credentialExpires;
 
     Validator(String name, Map<Setting, String> values, Map<Setting, Secret> secrets, List<String> problems) {
         this.name = name;
@@ -59,7 +60,8 @@ final class Validator {
 
     void all() {
         for (Setting s : new Setting[] {Setting.CERTIFICATE_PATH, Setting.SECONDARY_CERTIFICATE_PATH,
-                Setting.FEDERATED_TOKEN_FILE, Setting.SIGNING_KEY_PATH, Setting.TRUST_STORE_PATH}) {
+                Setting.FEDERATED_TOKEN_FILE, Setting.SIGNING_KEY_PATH, Setting.TRUST_STORE_PATH,
+                Setting.REFRESH_TOKEN_FILE}) {
             path(s);
         }
         cloud = choice(Setting.CLOUD, Cloud.class);
@@ -90,6 +92,50 @@ final class Validator {
         } else if (secrets.containsKey(Setting.TRUST_STORE_PASSWORD)) {
             problem(Setting.TRUST_STORE_PASSWORD, "is set but " + key(Setting.TRUST_STORE_PATH) + " is not");
         }
+        credentialExpires();
+    }
+
+    /** {@code credential-expires}: an ISO date, for credentials whose expiry the adapter cannot read itself. */
+    private void credentialExpires() {
+        if (!has(Setting.CREDENTIAL_EXPIRES)) {
+            return;
+        }
+        try {
+            credentialExpires = java.time.LocalDate.parse(values.get(Setting.CREDENTIAL_EXPIRES));
+        } catch (java.time.format.DateTimeParseException e) {
+            problem(Setting.CREDENTIAL_EXPIRES, "'" + values.get(Setting.CREDENTIAL_EXPIRES)
+                    + "' is not an ISO date (yyyy-mm-dd)");
+        }
+        if (has(Setting.CERTIFICATE_PATH) || has(Setting.MANAGED_IDENTITY)) {
+            problem(Setting.CREDENTIAL_EXPIRES, "is not used with " + (has(Setting.CERTIFICATE_PATH)
+                    ? key(Setting.CERTIFICATE_PATH) + " (the certificate's own expiry date is read)"
+                    : key(Setting.MANAGED_IDENTITY) + " (no credential to expire)") + "; remove it");
+        }
+    }
+
+    /** {@code refresh-token-file}: its folder must exist; a file that exists must be readable. */
+    private boolean refreshTokenFile() {
+        Path p = paths.get(Setting.REFRESH_TOKEN_FILE);
+        if (p == null) {
+            return false;
+        }
+        Path dir = p.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            problem(Setting.REFRESH_TOKEN_FILE, "folder " + dir + " does not exist or is not writable (the file is "
+                    + "rewritten there)");
+            return false;
+        }
+        if (Files.exists(p)) {
+            if (!readableFile(Setting.REFRESH_TOKEN_FILE)) {
+                return false;
+            }
+            try {
+                return Files.size(p) > 0;
+            } catch (java.io.IOException e) {
+                problem(Setting.REFRESH_TOKEN_FILE, "file " + p + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return false;
     }
 
     private void entra() {
@@ -136,6 +182,7 @@ final class Validator {
         forbidden(Setting.TOKEN_ENDPOINT, "provider=entra");
         forbidden(Setting.REFRESH_TOKEN, "provider=entra");
         forbidden(Setting.SIGNING_KEY_PATH, "provider=entra");
+        forbidden(Setting.REFRESH_TOKEN_FILE, "provider=entra");
     }
 
     private void oauth2() {
@@ -148,7 +195,9 @@ final class Validator {
             required(Setting.CLIENT_SECRET);
             required(Setting.SCOPE);
         } else if (grant == ConnectorSettings.Grant.REFRESH_TOKEN) {
-            required(Setting.REFRESH_TOKEN);
+            if (!refreshTokenFile()) { // an existing, non-empty refresh-token-file is enough
+                required(Setting.REFRESH_TOKEN);
+            }
         } else if (grant == ConnectorSettings.Grant.JWT_BEARER) {
             required(Setting.SIGNING_KEY_PATH);
             required(Setting.SCOPE);
@@ -163,6 +212,9 @@ final class Validator {
         for (Setting s : new Setting[] {Setting.CERTIFICATE_PATH, Setting.MANAGED_IDENTITY, Setting.FEDERATED_TOKEN_FILE,
                 Setting.SECONDARY_CERTIFICATE_PATH}) {
             forbidden(s, "provider=oauth2");
+        }
+        if (grant != ConnectorSettings.Grant.REFRESH_TOKEN) {
+            forbidden(Setting.REFRESH_TOKEN_FILE, "grant-type=" + (grant == null ? "?" : grant.configValue()));
         }
         if (has(Setting.SECONDARY_CLIENT_SECRET) && grant != ConnectorSettings.Grant.CLIENT_CREDENTIALS) {
             problem(Setting.SECONDARY_CLIENT_SECRET, "is only used with grant-type=client_credentials; remove it");

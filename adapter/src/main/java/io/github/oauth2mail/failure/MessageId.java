@@ -160,7 +160,15 @@ public enum MessageId {
     TOKEN_PROXY_REJECTED("OAM160", TOKEN, f -> "the proxy refused the token request (407): check " + f.key("proxy-user")
             + " and " + f.key("proxy-password") + ", and that the JVM sends Basic credentials on CONNECT "
             + "(-Djdk.http.auth.tunneling.disabledSchemes=\"\")"),
-    POP3_TRACE("OAM229", OTHER, null);
+    POP3_TRACE("OAM229", OTHER, null),
+    CREDENTIAL_EXPIRES_SOON("OAM119", OTHER, f -> "create the next credential and put it into its key (read again "
+            + "without a restart)"),
+    CREDENTIAL_RELOADED("OAM120", OTHER, null),
+    CREDENTIAL_RELOAD_INVALID("OAM121", OTHER, f -> "fix the keys the message lists; the credentials in use are kept"),
+    REFRESH_TOKEN_FILE_UNWRITABLE("OAM122", OTHER, f -> "check " + f.key("refresh-token-file")
+            + " and its folder's permissions"),
+    AUDIT_CREDENTIAL_RELOADED("OAM408", OTHER, null),
+    HEALTH_CREDENTIAL_EXPIRING("OAM434", OTHER, f -> "replace the credential before it expires");
 
     private static final Map<String, MessageId> BY_ID = new HashMap<>();
 

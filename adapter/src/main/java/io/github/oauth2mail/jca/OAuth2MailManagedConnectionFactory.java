@@ -523,6 +523,22 @@ public class OAuth2MailManagedConnectionFactory
         return get(Setting.PROXY_USER);
     }
 
+    public void setRefreshTokenFile(String value) {
+        put(Setting.REFRESH_TOKEN_FILE, value);
+    }
+
+    public String getRefreshTokenFile() {
+        return get(Setting.REFRESH_TOKEN_FILE);
+    }
+
+    public void setCredentialExpires(String value) {
+        put(Setting.CREDENTIAL_EXPIRES, value);
+    }
+
+    public String getCredentialExpires() {
+        return get(Setting.CREDENTIAL_EXPIRES);
+    }
+
     @Override
     public ResourceAdapter getResourceAdapter() {
         return resourceAdapter;

@@ -18,6 +18,7 @@ import java.util.logging.Logger;
  * OAM403 token request failed ... kind=PERMANENT code=AADSTS7000215 correlationId=...
  * OAM404 token invalidated   ... (a mail server rejected it; a fresh one is fetched)
  * OAM405 credential switched ... code=AADSTS7000222 (the secondary credential is used from now on)
+ * OAM408 credential reloaded  ... credential=client-secret (changed in the configuration; used from now on, no restart)
  * OAM406 mail server authentication failed ... server=smtp.office365.com:587 code=535 5.7.3
  * OAM406 mail server authentication failed ... protocol=IMAP server=outlook.office365.com:993 code=401
  * OAM407 send refused permanently ... server=smtp.office365.com:587 id=OAM209 code=550 5.7.1
@@ -54,6 +55,9 @@ public final class AuditLog implements TokenListener {
                 break;
             case CREDENTIAL_SWITCHED:
                 LOG.warning("OAM405 credential switched " + who + error(e.error()));
+                break;
+            case CREDENTIAL_RELOADED:
+                LOG.warning("OAM408 credential reloaded " + who + " reason=changed-in-configuration");
                 break;
             default:
                 LOG.info("OAM400 token event " + e.type() + " " + who);

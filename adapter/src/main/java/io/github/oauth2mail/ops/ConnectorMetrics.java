@@ -169,10 +169,12 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoClosea
         Refusal r = refusals.values().stream().max(Comparator.comparing(x -> x.error().at())).orElse(null);
         int open = getConnectionsOpen();
         int busy = getConnectionsInUse();
-        return HealthCheck.withRefusals(HealthCheck.evaluate(refresher == null ? null : refresher.status(),
+        TokenStatus token = refresher == null ? null : refresher.status();
+        Instant now = Instant.now();
+        return HealthCheck.withCredentialExpiry(HealthCheck.withRefusals(HealthCheck.evaluate(token,
                 r == null ? null : r.error().cause(), r == null ? null : r.error().at(),
                 r == null ? smtpServer() : r.server(), smtpServer(), busy, Math.max(0, open - busy), lastSuccess,
-                Instant.now()), permanentRefusals.rising(Instant.now()));
+                now), permanentRefusals.rising(now)), token, now);
     }
 
     private String smtpServer() {
@@ -272,6 +274,25 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoClosea
     public Date getTokenExpiry() {
         TokenStatus s = refresher == null ? null : refresher.status();
         return s == null ? null : date(s.expiresAt());
+    }
+
+    @Override
+    public Date getCredentialExpiry() {
+        TokenStatus s = refresher == null ? null : refresher.status();
+        return s == null ? null : date(s.credentialExpiresAt());
+    }
+
+    @Override
+    public String getExpiringCredential() {
+        TokenStatus s = refresher == null ? null : refresher.status();
+        return s == null ? null : s.expiringCredential();
+    }
+
+    @Override
+    public Long getCredentialExpiryDays() {
+        TokenStatus s = refresher == null ? null : refresher.status();
+        return s == null || s.credentialExpiresAt() == null ? null
+                : Math.floorDiv(java.time.Duration.between(Instant.now(), s.credentialExpiresAt()).toSeconds(), 86_400L);
     }
 
     @Override

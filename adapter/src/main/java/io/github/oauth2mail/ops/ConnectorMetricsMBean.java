@@ -46,6 +46,18 @@ public interface ConnectorMetricsMBean {
 
     Date getLastTokenRefresh();
 
+    /**
+     * When the configured credential that expires first expires: a certificate's {@code notAfter}, or
+     * {@code credential-expires} for a client secret or refresh token; null when none is known.
+     */
+    Date getCredentialExpiry();
+
+    /** Which credential that is ({@code certificate-path}, {@code secondary.certificate-path}, {@code client-secret}...). */
+    String getExpiringCredential();
+
+    /** Whole days until {@link #getCredentialExpiry()} (negative once expired; a metric to alert on); null if unknown. */
+    Long getCredentialExpiryDays();
+
     // ---- connections ----
 
     long getConnectionsCreated();

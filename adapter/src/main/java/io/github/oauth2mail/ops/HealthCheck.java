@@ -75,6 +75,32 @@ public final class HealthCheck {
         return new Health(true, "access token valid" + (token == null ? "" : " until " + token.expiresAt()), data);
     }
 
+    /** From how many days before a credential expires health names it (OAM434), as the first OAM119 warning. */
+    static final java.time.Duration EXPIRY_NOTICE = java.time.Duration.ofDays(30);
+
+    /**
+     * Adds the soonest credential expiry to the data, and while UP, says in the reason (OAM434) when it is within 30
+     * days (or past): monitoring that reads the reason sees it weeks ahead, while mail still flows (stays UP).
+     */
+    public static Health withCredentialExpiry(Health h, TokenStatus token, Instant now) {
+        if (token == null || token.credentialExpiresAt() == null) {
+            return h;
+        }
+        Map<String, String> data = new LinkedHashMap<>(h.data());
+        data.put("expiringCredential", token.expiringCredential());
+        data.put("credentialExpiresAt", String.valueOf(token.credentialExpiresAt()));
+        java.time.Duration left = java.time.Duration.between(now, token.credentialExpiresAt());
+        if (!h.up() || left.compareTo(EXPIRY_NOTICE) > 0) {
+            return new Health(h.up(), h.reason(), data);
+        }
+        String note = "OAM434 credential " + token.expiringCredential() + " of connector resource '"
+                + token.resource() + "' " + (left.isNegative() || left.isZero() ? "expired at " : "expires at ")
+                + token.credentialExpiresAt() + (left.isNegative() || left.isZero() ? "" : " (in " + left.toDays()
+                + " days)") + "; replace it (it is read again without a restart)";
+        return new Health(true, h.reason().startsWith("OAM") ? h.reason() + " | " + note : note + "; " + h.reason(),
+                data);
+    }
+
     /**
      * UP stays UP (mail is flowing) but says so when one mailbox's permanent refusals are rising (OAM433): Exchange
      * Online blocks a mailbox from SMTP AUTH for a while after repeated errors from one app.

@@ -4,12 +4,12 @@ import java.util.List;
 
 /**
  * The token sources of a resource in order of preference (primary, then secondary) and which one is in use. Moves to
- * the next one only when the active one is rejected as a wrong or expired credential; never moves back (until the
- * resource restarts, when the admin has replaced the primary credential).
+ * the next one only when the active one is rejected as a wrong or expired credential; moves back to the primary one
+ * only when the credentials were read again and changed ({@link #replace}), or the resource restarts.
  */
 final class Credentials {
 
-    private final List<TokenSource> sources;
+    private volatile List<TokenSource> sources;
     private volatile int active;
 
     Credentials(List<TokenSource> sources) {
@@ -19,12 +19,21 @@ final class Credentials {
         this.sources = List.copyOf(sources);
     }
 
-    TokenSource active() {
+    synchronized TokenSource active() {
         return sources.get(active);
     }
 
+    /** Credentials read again and changed: {@code fresh} replaces every source, the primary one is active again. */
+    synchronized void replace(List<TokenSource> fresh) {
+        if (fresh.isEmpty()) {
+            throw new IllegalArgumentException("no token source");
+        }
+        sources = List.copyOf(fresh);
+        active = 0;
+    }
+
     boolean perMailbox() {
-        return sources.get(0).perMailbox();
+        return sources.get(0).perMailbox(); // the same for every source a reload builds (CredentialReloader)
     }
 
     /**

@@ -14,8 +14,7 @@ import javax.net.ssl.SSLContext;
 
 /**
  * Generic OAuth2 {@code refresh_token} grant. A rotated refresh token returned by the server replaces the old one in
- * memory (not in the configuration: after a restart the configured one is used again, so configure a long-lived one
- * or update the secret store when the provider rotates).
+ * its {@link RefreshTokenStore}: in memory, and in {@code refresh-token-file} when set (so it survives a restart).
  */
 final class RefreshTokenSource implements TokenSource {
 
@@ -26,19 +25,25 @@ final class RefreshTokenSource implements TokenSource {
     private final ClientID clientId;
     private final Scope scope;
     private final Object lock = new Object();
-    private RefreshToken refreshToken; // guarded by lock; never logged (its toString is the value)
+    private final RefreshTokenStore store;
 
     RefreshTokenSource(ConnectorSettings settings, SSLContext tls) {
+        this(settings, tls, RefreshTokenStore.open(settings));
+    }
+
+    /** With the resource's store (shared by the sources a credential reload builds). */
+    RefreshTokenSource(ConnectorSettings settings, SSLContext tls, RefreshTokenStore store) {
         this.endpoint = new OAuth2Endpoint(settings, tls, "refresh-token");
         this.auth = OAuth2Endpoint.clientAuth(settings, settings.clientSecret().orElse(null));
         this.clientId = new ClientID(settings.clientId());
         this.scope = settings.scopes().isEmpty() ? null : new Scope(settings.scopes().toArray(String[]::new));
-        this.refreshToken = new RefreshToken(settings.refreshToken().orElseThrow().reveal());
+        this.store = store;
     }
 
     @Override
     public AccessToken fetch(String mailbox, boolean skipCache) throws TokenException {
         synchronized (lock) { // a rotating server accepts each refresh token once: never two requests at a time
+            RefreshToken refreshToken = new RefreshToken(store.current()); // never logged (its toString is the value)
             TokenRequest request = auth != null
                     ? new TokenRequest(endpoint.uri(), auth, new RefreshTokenGrant(refreshToken), scope)
                     : new TokenRequest(endpoint.uri(), clientId, new RefreshTokenGrant(refreshToken), scope);
@@ -46,7 +51,7 @@ final class RefreshTokenSource implements TokenSource {
             AccessToken token = endpoint.token(r);
             RefreshToken rotated = r.getTokens().getRefreshToken();
             if (rotated != null && !rotated.getValue().equals(refreshToken.getValue())) {
-                refreshToken = rotated;
+                store.rotated(rotated.getValue());
                 LOG.log(Level.FINE, "OAM106 Connector resource ''{0}'': the token endpoint rotated the refresh token; "
                         + "using the new one from now on", endpoint.context().resource());
             }

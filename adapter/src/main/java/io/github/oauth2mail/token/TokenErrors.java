@@ -29,6 +29,8 @@ final class TokenErrors {
     /** Codes meaning "this credential is wrong or expired": a secondary credential may help. */
     private static final Set<String> CREDENTIAL_REJECTED = Set.of("invalid_client", "AADSTS7000215", "AADSTS7000222",
             "AADSTS700027", "AADSTS7000214");
+    /** Further codes after which the configured credentials are read again (a changed one may fix them). */
+    private static final Set<String> RELOAD_CREDENTIALS = Set.of("unauthorized_client", "invalid_grant");
     private static final int MAX_DESCRIPTION = 300;
 
     private TokenErrors() {
@@ -37,6 +39,18 @@ final class TokenErrors {
     /** True when {@code e} says the credential itself was rejected (wrong or expired secret/certificate). */
     static boolean credentialRejected(TokenException e) {
         return e.isPermanent() && e.errorCode() != null && CREDENTIAL_REJECTED.contains(e.errorCode());
+    }
+
+    /**
+     * True when the configured credentials should be read again at once: the credential was rejected (see
+     * {@link #credentialRejected}), the client is not authorized or the grant (refresh token) was refused, or a local
+     * key or certificate file could not be used. Decided on the typed code and message ID, never on message text.
+     */
+    static boolean reloadCredentials(TokenException e) {
+        if (credentialRejected(e) || e.messageId() == MessageId.TOKEN_REQUEST_LOCAL_PROBLEM) {
+            return true;
+        }
+        return e.isPermanent() && e.errorCode() != null && RELOAD_CREDENTIALS.contains(e.errorCode());
     }
 
     /**

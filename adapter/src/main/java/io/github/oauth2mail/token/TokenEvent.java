@@ -27,6 +27,11 @@ public record TokenEvent(Type type, String resource, String mailbox, String cred
         /** A mail server rejected the current token; the next caller gets a fresh one. */
         INVALIDATED,
         /** The primary credential was rejected; the secondary one is used from now on. */
-        CREDENTIAL_SWITCHED
+        CREDENTIAL_SWITCHED,
+        /**
+         * The credentials were read again and the ones named in {@link TokenEvent#credential()} (comma separated)
+         * changed; they are used from now on.
+         */
+        CREDENTIAL_RELOADED
     }
 }

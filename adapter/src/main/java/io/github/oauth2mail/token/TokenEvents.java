@@ -2,6 +2,7 @@ package io.github.oauth2mail.token;
 
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.failure.MessageId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -88,6 +89,14 @@ final class TokenEvents {
                 + "); switching to " + to + ". Put the new credential into " + settings.key(Setting.CLIENT_SECRET)
                 + " / " + settings.key(Setting.CERTIFICATE_PATH) + " before the secondary one expires");
         fire(TokenEvent.Type.CREDENTIAL_SWITCHED, mailbox, to, null, e);
+    }
+
+    /** The credentials were read again and {@code changed} (their keys) differ: they are used from now on. */
+    void reloaded(List<String> changed) {
+        String which = String.join(",", changed);
+        log(Level.INFO, () -> MessageId.CREDENTIAL_RELOADED.message("Connector resource '" + settings.name()
+                + "': credential " + which + " changed in the configuration; using it from now on (no restart)"));
+        fire(TokenEvent.Type.CREDENTIAL_RELOADED, null, which, null, null);
     }
 
     /** e.g. {@code (tenant t, client c, credential client-secret, mailbox m)}; never a secret. */

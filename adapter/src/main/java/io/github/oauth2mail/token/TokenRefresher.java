@@ -41,6 +41,13 @@ import javax.net.ssl.SSLContext;
  * <li>Rotation: when the primary credential is rejected as wrong or expired and a secondary one is configured, the
  * secondary one is used from then on (until the resource restarts); the switch is logged (OAM105) and shown in
  * {@link #status()}.</li>
+ * <li>Rotation without restart ({@link CredentialReloader}): the credentials are read again from the configuration
+ * (MicroProfile Config asked again, key and certificate files read again) at most every 5 minutes with the fetches,
+ * and at most every second while the identity provider rejects the credential (typed codes, {@link
+ * TokenErrors#reloadCredentials}). A changed credential is used at once: the permanent-error back-off is lifted, the
+ * primary source is active again, and OAM120 / audit OAM408 name the credential (never its value).</li>
+ * <li>Expiry: certificates' {@code notAfter} and {@code credential-expires} are checked with each fetch and each
+ * {@link #status()}; OAM119 once per threshold (30, 7, 1 days), and the soonest expiry in {@link #status()}.</li>
  * </ul>
  * Fetches run on their own threads ({@link RefresherThreads#fetches}); the refresh-ahead and retry timers
  * ({@link TokenTimer}) only hand fetches to them, so a caller's fetch never waits behind a timer or a slow refresh of
@@ -58,6 +65,8 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
     private final ExecutorService fetches;
     private final ConcurrentMap<String, Slot> slots = new ConcurrentHashMap<>();
     private final LongAdder callersWaited = new LongAdder();
+    private final CredentialReloader reloader; // null: the sources are fixed (tests with scripted sources)
+    private final CredentialExpiry expiry = new CredentialExpiry();
     private volatile boolean closed;
 
     TokenRefresher(ConnectorSettings settings, List<TokenSource> sources, RefreshTiming timing) {
@@ -68,6 +77,13 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
     /** With the given clock, timer and fetch executor (tests: fake time); {@link #close()} closes both. */
     TokenRefresher(ConnectorSettings settings, List<TokenSource> sources, RefreshTiming timing, Clock clock,
                    TokenTimer timer, ExecutorService fetches) {
+        this(settings, sources, null, timing, clock, timer, fetches);
+    }
+
+    /** With a credential reloader (null: the sources never change). */
+    TokenRefresher(ConnectorSettings settings, List<TokenSource> sources, CredentialReloader reloader,
+                   RefreshTiming timing, Clock clock, TokenTimer timer, ExecutorService fetches) {
+        this.reloader = reloader;
         this.settings = settings;
         this.credentials = new Credentials(sources);
         this.timing = timing;
@@ -87,7 +103,22 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
 
     /** The same, with the resource's TLS context (built once by the caller from the trust store). */
     public static TokenRefresher create(ConnectorSettings settings, SSLContext tls) {
-        return new TokenRefresher(settings, TokenSources.create(settings, tls), RefreshTiming.DEFAULT);
+        return create(settings, tls, RefreshTiming.DEFAULT, Clock.systemUTC(), null, null);
+    }
+
+    /**
+     * The refresher with its sources and a {@link CredentialReloader}, in the given time (tests: fake time); a null
+     * timer or executor: the resource's own daemon threads.
+     */
+    static TokenRefresher create(ConnectorSettings settings, SSLContext tls, RefreshTiming timing, Clock clock,
+                                 TokenTimer timer, ExecutorService fetches) {
+        RefreshTokenStore refreshTokens = settings.provider() == ConnectorSettings.Provider.OAUTH2
+                && settings.grant() == ConnectorSettings.Grant.REFRESH_TOKEN ? RefreshTokenStore.open(settings) : null;
+        List<TokenSource> sources = TokenSources.create(settings, tls, refreshTokens);
+        CredentialReloader reloader = new CredentialReloader(settings, tls, refreshTokens, clock.instant());
+        return new TokenRefresher(settings, sources, reloader, timing, clock,
+                timer != null ? timer : TokenTimer.daemon(settings.name()),
+                fetches != null ? fetches : RefresherThreads.fetches(settings.name()));
     }
 
     @Override
@@ -101,6 +132,10 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
             return t;
         }
         callersWaited.increment();
+        TokenException last = slot.lastError;
+        if (reloader != null && last != null && TokenErrors.reloadCredentials(last)) {
+            reloadCredentials(true); // a fixed credential is used at once, not after the permanent-error back-off
+        }
         return await(slot, join(slot));
     }
 
@@ -150,9 +185,39 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
             }
         }
         TokenException e = events.lastError();
+        ConnectorSettings current = currentSettings();
+        this.expiry.check(current, clock.instant());
+        List<CredentialExpiry.Entry> expiries = CredentialExpiry.of(current);
+        CredentialExpiry.Entry soonest = expiries.isEmpty() ? null : expiries.get(0);
         return new TokenStatus(settings.name(), activeCredential(), expiry, events.lastRefresh(),
                 e == null ? null : e.errorCode(), e == null ? null : e.correlationId(),
-                e == null ? null : e.occurredAt(), e == null ? null : e.getMessage(), e != null && e.isPermanent());
+                e == null ? null : e.occurredAt(), e == null ? null : e.getMessage(), e != null && e.isPermanent(),
+                soonest == null ? null : soonest.credential(), soonest == null ? null : soonest.expiresAt());
+    }
+
+    /** The settings the credentials in use came from (the latest reload's, else the ones at start). */
+    private ConnectorSettings currentSettings() {
+        return reloader == null ? settings : reloader.current();
+    }
+
+    /**
+     * Reads the credentials again when due; when one changed, its new sources replace the old ones and the
+     * permanent-error back-off is lifted.
+     *
+     * @return true when a credential changed
+     */
+    private boolean reloadCredentials(boolean rejected) {
+        CredentialReloader.Result r = reloader.reload(clock.instant(), rejected);
+        if (r == null) {
+            return false;
+        }
+        if (r.sources() != null) {
+            credentials.replace(r.sources());
+        }
+        events.reloaded(r.changed());
+        retryNow();
+        expiry.check(r.settings(), clock.instant());
+        return true;
     }
 
     /**
@@ -272,13 +337,23 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
         synchronized (slot) {
             slot.pendingStartsAt = null;
         }
+        if (reloader != null) {
+            reloadCredentials(false); // at most every 5 min: picks up a rotated credential before the old one expires
+        }
+        expiry.check(currentSettings(), clock.instant());
         TokenSource source = credentials.active();
+        boolean reloaded = false;
         while (true) {
             try {
                 succeeded(slot, f, source.fetch(slot.mailbox, skipCache), source);
                 return;
             } catch (TokenException e) {
                 TokenSource next = credentials.next(source, e, slot.mailbox, events);
+                if (next == null && !reloaded && reloader != null && TokenErrors.reloadCredentials(e)
+                        && reloadCredentials(true)) {
+                    reloaded = true; // the configuration has a new credential: try it now, once
+                    next = credentials.active();
+                }
                 if (next == null) {
                     failed(slot, f, e, source);
                     return;

@@ -25,6 +25,11 @@ public final class TokenSources {
 
     /** The same with the resource's TLS context, which every source shares (the trust store is loaded once). */
     public static List<TokenSource> create(ConnectorSettings s, SSLContext tls) {
+        return create(s, tls, null);
+    }
+
+    /** The same; a {@code refresh_token} source uses {@code refreshTokens} (null: its own, opened from {@code s}). */
+    static List<TokenSource> create(ConnectorSettings s, SSLContext tls, RefreshTokenStore refreshTokens) {
         List<TokenSource> sources = new ArrayList<>(2);
         if (s.provider() == ConnectorSettings.Provider.ENTRA) {
             switch (s.credential()) {
@@ -58,7 +63,8 @@ public final class TokenSources {
                         sources.add(new ClientCredentialsSource(s, tls, secret, "secondary.client-secret")));
                 break;
             case REFRESH_TOKEN:
-                sources.add(new RefreshTokenSource(s, tls));
+                sources.add(refreshTokens == null ? new RefreshTokenSource(s, tls)
+                        : new RefreshTokenSource(s, tls, refreshTokens));
                 break;
             case JWT_BEARER:
                 sources.add(new JwtBearerSource(s, tls));

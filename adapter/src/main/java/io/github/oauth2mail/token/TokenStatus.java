@@ -14,10 +14,21 @@ import java.time.Instant;
  * @param lastErrorAt          when it happened, or null
  * @param lastErrorMessage     the message callers got (safe to show), or null
  * @param lastErrorPermanent   whether the last failure needs an admin
+ * @param expiringCredential   the configured credential that expires first ({@code certificate-path},
+ *                             {@code client-secret} with {@code credential-expires}, ...), or null when none is known
+ * @param credentialExpiresAt  when it expires, or null
  */
 public record TokenStatus(String resource, String activeCredential, Instant expiresAt, Instant lastRefresh,
                           String lastErrorCode, String lastCorrelationId, Instant lastErrorAt, String lastErrorMessage,
-                          boolean lastErrorPermanent) {
+                          boolean lastErrorPermanent, String expiringCredential, Instant credentialExpiresAt) {
+
+    /** Without a known credential expiry. */
+    public TokenStatus(String resource, String activeCredential, Instant expiresAt, Instant lastRefresh,
+                       String lastErrorCode, String lastCorrelationId, Instant lastErrorAt, String lastErrorMessage,
+                       boolean lastErrorPermanent) {
+        this(resource, activeCredential, expiresAt, lastRefresh, lastErrorCode, lastCorrelationId, lastErrorAt,
+                lastErrorMessage, lastErrorPermanent, null, null);
+    }
 
     /** True when a token is held that is valid at {@code now} and the last attempt did not fail. */
     public boolean healthyAt(Instant now) {

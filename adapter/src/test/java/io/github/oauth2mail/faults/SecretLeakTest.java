@@ -44,6 +44,7 @@ class SecretLeakTest extends FaultTestSupport {
     static final String CERT_PASSWORD = "cert-pw-leak-check-K2v8";
     static final String PROXY_USER = "proxy-leak-user";
     static final String PROXY_PASSWORD = "proxy-pw-leak-check-Zr4m";
+    static final String RELOADED_SECRET = "reloaded-secret-leak-check-P5n3";
     static final int SMTPS_PORT = MailServerRestartTest.freePort();
     static final int IMAPS_PORT = MailServerRestartTest.freePort();
 
@@ -112,14 +113,36 @@ class SecretLeakTest extends FaultTestSupport {
                     .set("tenant-id", "leak-tenant").set("certificate-path", certificate.toString())
                     .set("certificate-password", CERT_PASSWORD))), ALICE, null, "five");
 
+            // issue 15: a secret rejected, then changed in the config source and read again without a restart
+            ConnectorKeys rotating = keys("leakrot");
+            Session rotatingSession = session(factory(rotating));
+            issuer.stubTokenOnlyFor("client_secret", RELOADED_SECRET, T1, 3600);
+            send(rotatingSession, ALICE, null, "rejected before the reload");
+            rotating.set("client-secret", RELOADED_SECRET).set("client-auth", "client_secret_post");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+                    .pollInterval(java.time.Duration.ofMillis(200)).until(() -> {
+                        int before = callerErrors.size();
+                        send(rotatingSession, ALICE, null, "six");
+                        return callerErrors.size() == before;
+                    });
+            // issue 15: refresh tokens rotated on every use, kept in refresh-token-file
+            Path rtFile = Files.createDirectories(Path.of("target", "test-certs", "leak-rt")).resolve("refresh-token");
+            Files.deleteIfExists(rtFile);
+            issuer.stubTokenWithRotatedRefreshToken(T1, 3600);
+            send(session(factory(keys("leakrtf").set("grant-type", "refresh_token").set("client-secret", null)
+                    .set("refresh-token", REFRESH_TOKEN).set("refresh-token-file", rtFile.toString())
+                    .set("scope", null))), ALICE, null, "seven");
+            List<String> rotatedRefreshTokens = issuer.issuedRefreshTokens();
+            assertThat(rotatedRefreshTokens).isNotEmpty();
+            assertThat(Files.readString(rtFile).trim()).isEqualTo(rotatedRefreshTokens.get(rotatedRefreshTokens.size() - 1));
             // token requests through an authenticating HTTPS proxy: right password (sends), wrong one (OAM160)
             try (ConnectProxy proxy = ConnectProxy.start(PROXY_USER, PROXY_PASSWORD)) {
                 send(session(factory(keys("leakproxy").set("proxy-host", "127.0.0.1")
                         .set("proxy-port", String.valueOf(proxy.port())).set("proxy-user", PROXY_USER)
-                        .set("proxy-password", PROXY_PASSWORD))), ALICE, null, "six");
+                        .set("proxy-password", PROXY_PASSWORD))), ALICE, null, "eight");
                 send(session(factory(keys("leakproxybad").set("proxy-host", "127.0.0.1")
                         .set("proxy-port", String.valueOf(proxy.port())).set("proxy-user", PROXY_USER)
-                        .set("proxy-password", PROXY_PASSWORD + "-wrong"))), ALICE, null, "seven");
+                        .set("proxy-password", PROXY_PASSWORD + "-wrong"))), ALICE, null, "nine");
                 assertThat(proxy.tunnels()).as("token requests went through the proxy").isPositive();
                 assertThat(proxy.refusals()).as("the wrong proxy password was refused").isPositive();
             }
@@ -128,12 +151,18 @@ class SecretLeakTest extends FaultTestSupport {
             String streams = capture.streams();
             assertThat(String.join("\n", adapterSide)).as("the capture works").contains("OAM101", "OAM104");
             assertThat(streams).as("mail.debug output was captured").contains("DEBUG");
-            assertThat(GREEN_MAIL.getReceivedMessages()).as("sends that should have worked").hasSize(5);
-            assertThat(callerErrors).hasSize(2);
-            assertThat(callerErrors.get(0)).contains("invalid_client");
-            assertThat(callerErrors.get(1)).contains("OAM160");
+            assertThat(GREEN_MAIL.getReceivedMessages()).as("sends that should have worked").hasSize(7);
+            assertThat(callerErrors).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(callerErrors.get(callerErrors.size() - 1)).as("the wrong proxy password").contains("OAM160");
+            assertThat(callerErrors.subList(0, callerErrors.size() - 1))
+                    .allSatisfy(e -> assertThat(e).containsAnyOf("invalid_client", "AADSTS7000215"));
+            assertThat(String.join("\n", adapterSide)).as("the reload was logged").contains("OAM408");
 
-            List<String> secrets = secrets();
+            List<String> secrets = new ArrayList<>(secrets());
+            for (String s : rotatedRefreshTokens) {
+                secrets.add(s);
+                secrets.add(URLEncoder.encode(s, StandardCharsets.UTF_8));
+            }
             assertThat(issuer.requests()).as("requests the secrets were really sent in").hasSizeGreaterThanOrEqualTo(5);
             List<String> leaks = new ArrayList<>();
             for (int i = 0; i < secrets.size(); i++) {
@@ -165,7 +194,7 @@ class SecretLeakTest extends FaultTestSupport {
     static List<String> secrets() {
         List<String> l = new ArrayList<>();
         for (String s : List.of(ConnectorKeys.SECRET, REFRESH_TOKEN, CERT_PASSWORD, TestCertificates.PASSWORD, T1, T2,
-                PROXY_PASSWORD, PROXY_PASSWORD + "-wrong")) {
+                PROXY_PASSWORD, PROXY_PASSWORD + "-wrong", RELOADED_SECRET)) {
             l.add(s);
             l.add(URLEncoder.encode(s, StandardCharsets.UTF_8));
         }

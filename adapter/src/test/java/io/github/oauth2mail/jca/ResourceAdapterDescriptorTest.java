@@ -208,6 +208,11 @@ class ResourceAdapterDescriptorTest {
                 s -> s.tokenProxy().orElseThrow().port(), 8080));
         c.put(Setting.PROXY_USER, new Case(with(with(with(entra(), "proxy-host", "proxy.pool.example"), "proxy-port",
                 "3128"), "proxy-password", "pw"), "svc-pool", s -> s.tokenProxy().orElseThrow().user(), "svc-pool"));
+        Path rtFile = file.resolveSibling("pool.refresh-token");
+        c.put(Setting.REFRESH_TOKEN_FILE, new Case(with(oauth2(), "grant-type", "refresh_token"), rtFile.toString(),
+                ConnectorSettings::refreshTokenFile, Optional.of(rtFile)));
+        c.put(Setting.CREDENTIAL_EXPIRES, new Case(entra(), "2027-06-30", ConnectorSettings::credentialExpires,
+                Optional.of(java.time.LocalDate.of(2027, 6, 30))));
         return c;
     }
 

@@ -44,6 +44,7 @@ public final class TestTokenIssuer implements AutoCloseable {
     /** Matches every token request the issuer answers. */
     public static final String TOKEN_PATH_REGEX = ".*/token";
     private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern REFRESH_TOKEN = Pattern.compile("\"refresh_token\"\\s*:\\s*\"([^\"]+)\"");
 
     private final TestCertificates certs;
     private WireMockServer server;
@@ -155,6 +156,14 @@ public final class TestTokenIssuer implements AutoCloseable {
         return stubJson(200, "{\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn + ",\"access_token\":\"" + token + "\"}");
     }
 
+    /** {@code token} plus a new random refresh token (rotation) on every request. */
+    public TestTokenIssuer stubTokenWithRotatedRefreshToken(String token, long expiresIn) {
+        return stub(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn + ",\"access_token\":\"" + token
+                        + "\",\"refresh_token\":\"rt-{{randomValue length=32 type='ALPHANUMERIC'}}\"}")
+                .withTransformers("response-template"));
+    }
+
     /** A random token plus a new random refresh token (rotation) on every request. */
     public TestTokenIssuer stubTokenWithRotatedRefreshToken(long expiresIn) {
         return stub(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
@@ -162,6 +171,44 @@ public final class TestTokenIssuer implements AutoCloseable {
                         + ",\"access_token\":\"at-{{randomValue length=32 type='ALPHANUMERIC'}}\""
                         + ",\"refresh_token\":\"rt-{{randomValue length=32 type='ALPHANUMERIC'}}\"}")
                 .withTransformers("response-template"));
+    }
+
+    /**
+     * Like an identity provider after a secret rotation: a token ({@code token}, or a random one when null) only for
+     * requests whose form carries {@code param=value} (e.g. {@code client_secret}); every other request gets an Entra
+     * {@code 401 invalid_client AADSTS7000215}.
+     */
+    public synchronized TestTokenIssuer stubTokenOnlyFor(String param, String value, String token, long expiresIn) {
+        String at = token != null ? token : "at-{{randomValue length=32 type='ALPHANUMERIC'}}";
+        server.resetMappings();
+        server.stubFor(post(urlPathMatching(TOKEN_PATH_REGEX)).atPriority(2).willReturn(aResponse().withStatus(401)
+                .withHeader("Content-Type", "application/json").withBody(entraErrorJson("invalid_client", 7000215,
+                        "Invalid client secret provided.", "corr-rotated"))));
+        server.stubFor(post(urlPathMatching(TOKEN_PATH_REGEX)).atPriority(1)
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing(
+                        param + "=" + java.net.URLEncoder.encode(value, StandardCharsets.UTF_8)))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withHeader("client-request-id", "{{request.headers.client-request-id}}")
+                        .withBody("{\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn + ",\"access_token\":\""
+                                + at + "\"}")
+                        .withTransformers("response-template")));
+        return this;
+    }
+
+    /** Every refresh token this issuer has handed out, in order (for rotation checks). */
+    public List<String> issuedRefreshTokens() {
+        List<ServeEvent> events = new ArrayList<>(server.getAllServeEvents());
+        events.sort(Comparator.comparing(e -> e.getRequest().getLoggedDate()));
+        List<String> tokens = new ArrayList<>();
+        for (ServeEvent e : events) {
+            if (e.getResponse() != null && e.getResponse().getBodyAsString() != null) {
+                Matcher m = REFRESH_TOKEN.matcher(e.getResponse().getBodyAsString());
+                while (m.find()) {
+                    tokens.add(m.group(1));
+                }
+            }
+        }
+        return tokens;
     }
 
     /** A random token after {@code delay} (use a delay beyond the client's read timeout to simulate a hanging issuer). */
@@ -183,10 +230,14 @@ public final class TestTokenIssuer implements AutoCloseable {
      * {@code AADSTS<code>:}, {@code error_codes} and {@code correlation_id}.
      */
     public TestTokenIssuer stubEntraError(String error, int aadstsCode, String text, String correlationId) {
-        return stubJson(error.equals("invalid_client") ? 401 : 400, "{\"error\":\"" + error
+        return stubJson(error.equals("invalid_client") ? 401 : 400, entraErrorJson(error, aadstsCode, text, correlationId));
+    }
+
+    private static String entraErrorJson(String error, int aadstsCode, String text, String correlationId) {
+        return "{\"error\":\"" + error
                 + "\",\"error_description\":\"AADSTS" + aadstsCode + ": " + text + " Trace ID: t1 Correlation ID: "
                 + correlationId + " Timestamp: 2026-01-01 00:00:00Z\",\"error_codes\":[" + aadstsCode
-                + "],\"timestamp\":\"2026-01-01 00:00:00Z\",\"trace_id\":\"t1\",\"correlation_id\":\"" + correlationId + "\"}");
+                + "],\"timestamp\":\"2026-01-01 00:00:00Z\",\"trace_id\":\"t1\",\"correlation_id\":\"" + correlationId + "\"}";
     }
 
     /** 429 with {@code Retry-After: seconds}. */

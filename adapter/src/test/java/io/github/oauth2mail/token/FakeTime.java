@@ -18,9 +18,18 @@ final class FakeTime extends Clock implements TokenTimer {
 
     private final PriorityQueue<Entry> tasks = new PriorityQueue<>((a, b) -> a.at.equals(b.at)
             ? Long.compare(a.seq, b.seq) : a.at.compareTo(b.at));
-    private Instant now = Instant.parse("2030-01-01T00:00:00Z");
+    private Instant now;
     private long seq;
     private boolean closed;
+
+    FakeTime() {
+        this(Instant.parse("2030-01-01T00:00:00Z"));
+    }
+
+    /** Starting at {@code start} (e.g. the real time, for tokens from a real issuer whose expiry is real time). */
+    FakeTime(Instant start) {
+        this.now = start;
+    }
 
     @Override
     public synchronized Instant instant() {
