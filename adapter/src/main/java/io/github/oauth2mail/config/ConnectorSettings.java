@@ -76,7 +76,12 @@ public final class ConnectorSettings {
     /** How TLS is used on a mail connection. */
     public enum Tls implements Choice { STARTTLS, IMPLICIT }
 
+    /** How {@code Transport.send} submits a message. */
+    public enum SendVia implements Choice { SMTP, GRAPH }
+
     public static final String DEFAULT_ENTRA_SCOPE = "https://outlook.office365.com/.default";
+    /** The default scope with {@code send-via=graph} when the admin set none. */
+    public static final String DEFAULT_GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
 
@@ -104,6 +109,9 @@ public final class ConnectorSettings {
     private final Map<Setting, Path> paths;
     private final ClientCertificate certificate;
     private final ClientCertificate secondaryCertificate;
+    private final SendVia sendVia;
+    private final URI graphEndpoint;
+    private final boolean graphDraftRoute;
 
     private ConnectorSettings(String name, Map<Setting, String> values, Map<Setting, Secret> secrets, Validator v) {
         this.name = name;
@@ -130,6 +138,9 @@ public final class ConnectorSettings {
         this.paths = Map.copyOf(v.paths);
         this.certificate = v.certificate;
         this.secondaryCertificate = v.secondaryCertificate;
+        this.sendVia = v.sendVia;
+        this.graphEndpoint = v.graphEndpoint;
+        this.graphDraftRoute = v.graphDraftRoute;
     }
 
     /**
@@ -369,6 +380,21 @@ public final class ConnectorSettings {
 
     public boolean mailDebug() {
         return mailDebug;
+    }
+
+    /** How {@code Transport.send} submits: SMTP (default) or Microsoft Graph. */
+    public SendVia sendVia() {
+        return sendVia;
+    }
+
+    /** The Graph base URL, e.g. {@code https://graph.microsoft.com} (no trailing slash). */
+    public URI graphEndpoint() {
+        return graphEndpoint;
+    }
+
+    /** True when Bcc and envelope-only recipients may go through a Graph draft (needs {@code Mail.ReadWrite}). */
+    public boolean graphDraftRoute() {
+        return graphDraftRoute;
     }
 
     @Override

@@ -49,7 +49,10 @@ public enum Setting {
     TRUST_STORE_PATH("trust-store-path", false, null, "trust store for the mail servers and the token endpoint (default: the JVM's)"),
     TRUST_STORE_PASSWORD("trust-store-password", true, null, "password of that trust store"),
     TRUST_STORE_TYPE("trust-store-type", false, "PKCS12", "type of that trust store"),
-    MAIL_DEBUG("mail-debug", false, "false", "protocol trace at FINE in the server log (AUTH lines redacted)");
+    MAIL_DEBUG("mail-debug", false, "false", "protocol trace at FINE in the server log (AUTH lines redacted)"),
+    SEND_VIA("send-via", false, "smtp", "how `Transport.send` submits: `smtp` (SMTP AUTH XOAUTH2) or `graph` (Microsoft Graph `sendMail`, application permission `Mail.Send`; for tenants with SMTP AUTH off)"),
+    GRAPH_ENDPOINT("graph-endpoint", false, "https://graph.microsoft.com", "Microsoft Graph base URL for `send-via=graph` (national clouds: e.g. `https://graph.microsoft.us`); HTTPS only"),
+    GRAPH_DRAFT_ROUTE("graph-draft-route", false, "false", "with `send-via=graph`: deliver Bcc and envelope-only recipients by creating a draft, adding them and sending it (needs the wider application permission `Mail.ReadWrite`); `false`: such messages are refused (`OAM609`)");
 
     /** Prefix of every MicroProfile Config key. */
     public static final String PREFIX = "oauth2mail.";

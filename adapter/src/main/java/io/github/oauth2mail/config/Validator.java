@@ -47,6 +47,9 @@ final class Validator {
     final Map<Setting, Path> paths = new EnumMap<>(Setting.class);
     ClientCertificate certificate;
     ClientCertificate secondaryCertificate;
+    ConnectorSettings.SendVia sendVia;
+    URI graphEndpoint;
+    boolean graphDraftRoute;
 
     Validator(String name, Map<Setting, String> values, Map<Setting, Secret> secrets, List<String> problems) {
         this.name = name;
@@ -68,6 +71,8 @@ final class Validator {
         } else if (provider == ConnectorSettings.Provider.OAUTH2) {
             oauth2();
         }
+        sendVia = choice(Setting.SEND_VIA, ConnectorSettings.SendVia.class);
+        graph();
         scopes = scopes();
         mailboxes();
         sasl = choice(Setting.SASL_MECHANISM, ConnectorSettings.Sasl.class);
@@ -165,6 +170,22 @@ final class Validator {
         }
     }
 
+    /** The Graph keys: an absolute https URL without query or fragment, and the draft-route switch. */
+    private void graph() {
+        graphDraftRoute = bool(Setting.GRAPH_DRAFT_ROUTE);
+        URI u = httpsUrl(Setting.GRAPH_ENDPOINT);
+        if (u == null || u.getHost() == null || !"https".equalsIgnoreCase(u.getScheme())) {
+            return;
+        }
+        if (u.getRawQuery() != null || u.getRawFragment() != null || u.getRawUserInfo() != null) {
+            problem(Setting.GRAPH_ENDPOINT, "'" + values.get(Setting.GRAPH_ENDPOINT) + "' must be a base URL without "
+                    + "user info, query or fragment");
+            return;
+        }
+        String s = u.toString();
+        graphEndpoint = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+    }
+
     private void mailboxes() {
         required(Setting.MAILBOX);
         boolean ok = true;
@@ -187,7 +208,9 @@ final class Validator {
     private List<String> scopes() {
         String s = values.get(Setting.SCOPE);
         if (s == null) {
-            return provider == ConnectorSettings.Provider.ENTRA ? List.of(ConnectorSettings.DEFAULT_ENTRA_SCOPE) : List.of();
+            return provider != ConnectorSettings.Provider.ENTRA ? List.of()
+                    : List.of(sendVia == ConnectorSettings.SendVia.GRAPH ? ConnectorSettings.DEFAULT_GRAPH_SCOPE
+                    : ConnectorSettings.DEFAULT_ENTRA_SCOPE);
         }
         return Arrays.stream(s.split("[\\s,]+")).filter(x -> !x.isEmpty()).collect(Collectors.toUnmodifiableList());
     }
