@@ -4,13 +4,15 @@ import io.github.oauth2mail.failure.AdapterMessagingException;
 import io.github.oauth2mail.failure.MessageId;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * The request body of MIME sendMail and of a MIME draft: the message as {@code writeTo} writes it, base64 encoded.
+ * The request body of MIME sendMail and of a MIME draft: the message as SMTP would transmit it ({@code writeTo}
+ * without the Bcc and Content-Length headers), base64 encoded.
  * Graph takes at most 4 MB per request; the MIME is written into a buffer that stops at the size whose base64 form
  * would pass that, so an oversized message costs no more memory than the limit.
  */
@@ -21,13 +23,20 @@ final class GraphMime {
     /** The largest MIME whose base64 form fits {@link #MAX_REQUEST}. */
     static final int MAX_MIME = MAX_REQUEST / 4 * 3;
 
+    /** Headers never sent (as SMTP): Bcc recipients stay invisible to the others. */
+    private static final String[] NOT_TRANSMITTED = {"Bcc", "Content-Length"};
+
     private GraphMime() {
     }
 
     static String base64(Message message, GraphFailures failures, String mailbox) throws MessagingException {
         Bounded out = new Bounded();
         try {
-            message.writeTo(out);
+            if (message instanceof MimeMessage) {
+                ((MimeMessage) message).writeTo(out, NOT_TRANSMITTED);
+            } else {
+                message.writeTo(out);
+            }
         } catch (Unchecked e) {
             throw failures.failure(MessageId.GRAPH_MESSAGE_TOO_LARGE, mailbox, "The message is larger than "
                     + MAX_MIME + " bytes of MIME, which is over Microsoft Graph's request limit of " + MAX_REQUEST
