@@ -201,6 +201,10 @@ class ResourceAdapterDescriptorTest {
                 Optional.of(file)));
         c.put(Setting.TRUST_STORE_TYPE, new Case(entra(), "JKS", ConnectorSettings::trustStoreType, "JKS"));
         c.put(Setting.MAIL_DEBUG, new Case(entra(), "true", ConnectorSettings::mailDebug, true));
+        c.put(Setting.SEND_VIA, new Case(entra(), "graph", ConnectorSettings::sendVia, ConnectorSettings.SendVia.GRAPH));
+        c.put(Setting.GRAPH_ENDPOINT, new Case(entra(), "https://graph.pool.example/", ConnectorSettings::graphEndpoint,
+                java.net.URI.create("https://graph.pool.example")));
+        c.put(Setting.GRAPH_DRAFT_ROUTE, new Case(entra(), "true", ConnectorSettings::graphDraftRoute, true));
         return c;
     }
 
