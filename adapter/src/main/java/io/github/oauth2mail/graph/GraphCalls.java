@@ -122,10 +122,9 @@ final class GraphCalls {
 
     private GraphHttp.Answer once(Send send, String method, URI uri, String contentType, String body, boolean last)
             throws MessagingException {
+        AccessToken token = token(send.mailbox); // before the slot: a wait for a token holds no Graph slot
         permits.acquire(send.mailbox, settings);
-        AccessToken token = null;
         try {
-            token = token(send.mailbox);
             trace(send.mailbox, "> " + method + " " + uri + " Authorization: Bearer <redacted>" + (body == null ? ""
                     : " Content-Type: " + contentType + " body: <" + body.length() + " characters redacted>"));
             GraphHttp.Answer a = http.send(http.request(method, uri, token.value(), contentType, body));

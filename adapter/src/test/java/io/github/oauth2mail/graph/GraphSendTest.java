@@ -29,6 +29,12 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -315,5 +321,36 @@ class GraphSendTest {
                 .POST(HttpRequest.BodyPublishers.ofString(mimeB64)).build();
         assertThat(c.send(noToken, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
         assertThat(graph.delivered()).hasSize(1);
+    }
+
+    @Test
+    void send_fiveAtOnceForOneMailbox_atMostFourRequestsInFlight() throws Exception {
+        Session s = session(Map.of("pool-wait-ms", "300"));
+        Transport.send(message(s, "warm-up: token fetched"));
+        CountDownLatch release = new CountDownLatch(1);
+        graph.holdUntil(release);
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        try {
+            CompletionService<Object> done = new ExecutorCompletionService<>(pool);
+            for (int i = 0; i < 5; i++) {
+                MimeMessage msg = message(s, "parallel " + i);
+                done.submit(() -> {
+                    Transport.send(msg);
+                    return "sent";
+                });
+            }
+            Future<Object> first = done.take(); // only a send that found no slot can end while the others are held
+            assertThatThrownBy(first::get).satisfies(e ->
+                    assertThat(MailFailure.in(e).messageId()).isEqualTo(MessageId.POOL_WAIT_EXCEEDED));
+            release.countDown();
+            for (int i = 0; i < 4; i++) {
+                assertThat(done.take().get()).isEqualTo("sent");
+            }
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(graph.maxInFlight()).isEqualTo(4);
+        assertThat(graph.delivered()).hasSize(5);
     }
 }

@@ -80,6 +80,9 @@ public final class GraphEmulator implements AutoCloseable {
     private final List<Integer> statuses = new ArrayList<>();
     private final Deque<Canned> canned = new ArrayDeque<>();
     private final List<CountDownLatch> hangs = new ArrayList<>();
+    private volatile CountDownLatch hold;
+    private int inFlight;
+    private int maxInFlight;
 
     private GraphEmulator(TestCertificates certs, Predicate<String> tokenValid) throws IOException {
         this.tokenValid = tokenValid;
@@ -123,6 +126,16 @@ public final class GraphEmulator implements AutoCloseable {
         return this;
     }
 
+    /** From now on every valid request waits (at most 30 s) until {@code release} opens before it is answered. */
+    public void holdUntil(CountDownLatch release) {
+        hold = release;
+    }
+
+    /** The most valid requests this emulator held at once (see {@link #holdUntil}). */
+    public synchronized int maxInFlight() {
+        return maxInFlight;
+    }
+
     public synchronized List<Delivered> delivered() {
         return List.copyOf(delivered);
     }
@@ -162,6 +175,19 @@ public final class GraphEmulator implements AutoCloseable {
                     || revoked.contains(auth.substring(7))) {
                 error(ex, 401, "InvalidAuthenticationToken", "Access token is empty, invalid or expired.", null);
                 return;
+            }
+            CountDownLatch h = hold;
+            if (h != null) {
+                synchronized (this) {
+                    maxInFlight = Math.max(maxInFlight, ++inFlight);
+                }
+                try {
+                    h.await(30, TimeUnit.SECONDS);
+                } finally {
+                    synchronized (this) {
+                        inFlight--;
+                    }
+                }
             }
             Canned next;
             synchronized (this) {
