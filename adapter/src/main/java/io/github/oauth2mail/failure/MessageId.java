@@ -180,8 +180,8 @@ public enum MessageId {
     GRAPH_RECIPIENTS_NEED_DRAFT("OAM609", OTHER, f -> "MIME sendMail delivers only to the To/Cc headers: to deliver "
             + "to Bcc or envelope-only recipients set " + f.key("graph-draft-route") + "=true and grant the "
             + "application permission Mail.ReadWrite (drafts), or send such messages with " + f.key("send-via") + "=smtp"),
-    GRAPH_SERVER_ERROR("OAM610", CONNECTION, f -> "Microsoft Graph answered with a server error for longer than "
-            + f.key("send-deadline-ms") + "; the message was not sent; try again later");
+    GRAPH_SERVER_ERROR("OAM610", CONNECTION, f -> "Microsoft Graph answered a step before the send with a server "
+            + "error (or an unusable answer); the message was not sent; try again later");
 
     private static final Map<String, MessageId> BY_ID = new HashMap<>();
 

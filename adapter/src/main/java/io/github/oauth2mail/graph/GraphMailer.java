@@ -134,8 +134,4 @@ public final class GraphMailer {
     public int requestsInFlight(String mailbox) {
         return permits.inUse(mailbox);
     }
-
-    /** Nothing to close: the client's threads end by themselves 1 s after their last request. */
-    public void close() {
-    }
 }
