@@ -2,33 +2,36 @@ package io.github.oauth2mail.config;
 
 /**
  * The Microsoft cloud a tenant lives in ({@code cloud} key): the defaults of {@code authority}, the Entra
- * {@code scope}, {@code smtp.host}, {@code imap.host} and {@code pop3.host}. An explicitly configured key always wins
+ * {@code scope}, {@code smtp.host}, {@code imap.host}, {@code pop3.host} and {@code graph-endpoint} (whose
+ * {@code /.default} is the scope with {@code send-via=graph}). An explicitly configured key always wins
  * over the preset. Endpoints as Microsoft publishes them (see the README section "National clouds" for the sources).
  */
 public enum Cloud implements ConnectorSettings.Choice {
     /** Microsoft's global (commercial) cloud, including GCC (which uses the global endpoints). */
     GLOBAL("https://login.microsoftonline.com/", "https://outlook.office365.com/.default",
-            "smtp.office365.com", "outlook.office365.com"),
+            "smtp.office365.com", "outlook.office365.com", "https://graph.microsoft.com"),
     /** Microsoft 365 US Government GCC High. */
     USGOV("https://login.microsoftonline.us/", "https://outlook.office365.us/.default",
-            "smtp.office365.us", "outlook.office365.us"),
+            "smtp.office365.us", "outlook.office365.us", "https://graph.microsoft.us"),
     /** Microsoft 365 US Government DoD. */
     USGOV_DOD("https://login.microsoftonline.us/", "https://outlook-dod.office365.us/.default",
-            "outlook-dod.office365.us", "outlook-dod.office365.us"),
+            "outlook-dod.office365.us", "outlook-dod.office365.us", "https://dod-graph.microsoft.us"),
     /** Microsoft 365 operated by 21Vianet (China). */
     CHINA("https://login.chinacloudapi.cn/", "https://partner.outlook.cn/.default",
-            "smtp.partner.outlook.cn", "partner.outlook.cn");
+            "smtp.partner.outlook.cn", "partner.outlook.cn", "https://microsoftgraph.chinacloudapi.cn");
 
     private final String authority;
     private final String scope;
     private final String smtpHost;
     private final String storeHost;
+    private final String graphEndpoint;
 
-    Cloud(String authority, String scope, String smtpHost, String storeHost) {
+    Cloud(String authority, String scope, String smtpHost, String storeHost, String graphEndpoint) {
         this.authority = authority;
         this.scope = scope;
         this.smtpHost = smtpHost;
         this.storeHost = storeHost;
+        this.graphEndpoint = graphEndpoint;
     }
 
     @Override
@@ -50,6 +53,11 @@ public enum Cloud implements ConnectorSettings.Choice {
         return smtpHost;
     }
 
+    /** The Microsoft Graph base URL of this cloud ({@code send-via=graph}). */
+    public String graphEndpoint() {
+        return graphEndpoint;
+    }
+
     /** The IMAP and POP3 host. */
     public String storeHost() {
         return storeHost;
@@ -65,6 +73,8 @@ public enum Cloud implements ConnectorSettings.Choice {
             case IMAP_HOST:
             case POP3_HOST:
                 return storeHost;
+            case GRAPH_ENDPOINT:
+                return graphEndpoint;
             default:
                 return null;
         }

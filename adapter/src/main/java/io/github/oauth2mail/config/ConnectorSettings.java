@@ -76,7 +76,12 @@ public final class ConnectorSettings {
     /** How TLS is used on a mail connection. */
     public enum Tls implements Choice { STARTTLS, IMPLICIT }
 
+    /** How {@code Transport.send} submits a message. */
+    public enum SendVia implements Choice { SMTP, GRAPH }
+
     public static final String DEFAULT_ENTRA_SCOPE = "https://outlook.office365.com/.default";
+    /** The default scope with {@code send-via=graph} when the admin set none. */
+    public static final String DEFAULT_GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
 
@@ -110,6 +115,9 @@ public final class ConnectorSettings {
     /** Where the values came from, kept to read the credentials again ({@link #reload()}). */
     private final SettingsSource source;
     private final Map<Setting, String> poolProperties;
+    private final SendVia sendVia;
+    private final URI graphEndpoint;
+    private final boolean graphDraftRoute;
 
     private ConnectorSettings(String name, Map<Setting, String> values, Map<Setting, Secret> secrets, Validator v,
                               SettingsSource source, Map<Setting, String> poolProperties) {
@@ -142,6 +150,9 @@ public final class ConnectorSettings {
         this.credentialExpires = v.credentialExpires;
         this.source = source;
         this.poolProperties = Map.copyOf(poolProperties);
+        this.sendVia = v.sendVia;
+        this.graphEndpoint = v.graphEndpoint;
+        this.graphDraftRoute = v.graphDraftRoute;
     }
 
     /**
@@ -417,6 +428,21 @@ public final class ConnectorSettings {
     /** The explicit proxy for token requests ({@code proxy-host}); empty: the JVM's proxy settings apply. */
     public Optional<TokenProxy> tokenProxy() {
         return Optional.ofNullable(tokenProxy);
+    }
+
+    /** How {@code Transport.send} submits: SMTP (default) or Microsoft Graph. */
+    public SendVia sendVia() {
+        return sendVia;
+    }
+
+    /** The Graph base URL, e.g. {@code https://graph.microsoft.com} (no trailing slash). */
+    public URI graphEndpoint() {
+        return graphEndpoint;
+    }
+
+    /** True when Bcc and envelope-only recipients may go through a Graph draft (needs {@code Mail.ReadWrite}). */
+    public boolean graphDraftRoute() {
+        return graphDraftRoute;
     }
 
     @Override

@@ -50,13 +50,16 @@ public enum Setting {
     TRUST_STORE_PASSWORD("trust-store-password", true, null, "password of that trust store"),
     TRUST_STORE_TYPE("trust-store-type", false, "PKCS12", "type of that trust store"),
     MAIL_DEBUG("mail-debug", false, "false", "protocol trace at FINE in the server log (AUTH lines redacted)"),
-    CLOUD("cloud", false, "global", "Microsoft cloud preset: `global`, `usgov` (GCC High), `usgov-dod` (DoD) or `china` (21Vianet); sets the defaults of `authority`, the `entra` `scope`, `smtp.host`, `imap.host` and `pop3.host` (explicit keys win; see \"National clouds\")"),
+    CLOUD("cloud", false, "global", "Microsoft cloud preset: `global`, `usgov` (GCC High), `usgov-dod` (DoD) or `china` (21Vianet); sets the defaults of `authority`, the `entra` `scope`, `smtp.host`, `imap.host`, `pop3.host` and `graph-endpoint` (explicit keys win; see \"National clouds\")"),
     PROXY_HOST("proxy-host", false, null, "HTTPS proxy for token requests (default: the JVM's proxy settings); never used for the managed identity endpoint"),
     PROXY_PORT("proxy-port", false, null, "port of `proxy-host` (required with it)"),
     PROXY_USER("proxy-user", false, null, "user name for the proxy (HTTP Basic; see \"Proxies\" for the JVM option tunnelling needs)"),
     PROXY_PASSWORD("proxy-password", true, null, "password of `proxy-user`"),
     REFRESH_TOKEN_FILE("refresh-token-file", false, null, "`grant-type=refresh_token`: file that keeps the newest refresh token across restarts; read at start (when it exists and is not empty it wins over `refresh-token`), rewritten atomically, owner-only (`rw-------`), whenever the server rotates the token"),
-    CREDENTIAL_EXPIRES("credential-expires", false, null, "ISO date (e.g. `2027-06-30`) the client secret or refresh token expires; WARNING `OAM119` 30, 7 and 1 days before, also in health and the MBean (certificates: their own `notAfter` is read)");
+    CREDENTIAL_EXPIRES("credential-expires", false, null, "ISO date (e.g. `2027-06-30`) the client secret or refresh token expires; WARNING `OAM119` 30, 7 and 1 days before, also in health and the MBean (certificates: their own `notAfter` is read)"),
+    SEND_VIA("send-via", false, "smtp", "how `Transport.send` submits: `smtp` (SMTP AUTH XOAUTH2) or `graph` (Microsoft Graph `sendMail`, application permission `Mail.Send`; for tenants with SMTP AUTH off)"),
+    GRAPH_ENDPOINT("graph-endpoint", false, "https://graph.microsoft.com", "Microsoft Graph base URL for `send-via=graph` (national clouds: e.g. `https://graph.microsoft.us`); HTTPS only"),
+    GRAPH_DRAFT_ROUTE("graph-draft-route", false, "false", "with `send-via=graph`: deliver Bcc and envelope-only recipients by creating a draft, adding them and sending it (needs the wider application permission `Mail.ReadWrite`); `false`: such messages are refused (`OAM609`)");
 
     /** Prefix of every MicroProfile Config key. */
     public static final String PREFIX = "oauth2mail.";

@@ -50,6 +50,9 @@ final class Validator {
     Cloud cloud;
     ConnectorSettings.TokenProxy tokenProxy;
     java.time.LocalDate credentialExpires;
+    ConnectorSettings.SendVia sendVia;
+    URI graphEndpoint;
+    boolean graphDraftRoute;
 
     Validator(String name, Map<Setting, String> values, Map<Setting, Secret> secrets, List<String> problems) {
         this.name = name;
@@ -73,6 +76,8 @@ final class Validator {
         } else if (provider == ConnectorSettings.Provider.OAUTH2) {
             oauth2();
         }
+        sendVia = choice(Setting.SEND_VIA, ConnectorSettings.SendVia.class);
+        graph();
         scopes = scopes();
         mailboxes();
         sasl = choice(Setting.SASL_MECHANISM, ConnectorSettings.Sasl.class);
@@ -221,6 +226,22 @@ final class Validator {
         }
     }
 
+    /** The Graph keys: an absolute https URL without query or fragment, and the draft-route switch. */
+    private void graph() {
+        graphDraftRoute = bool(Setting.GRAPH_DRAFT_ROUTE);
+        URI u = httpsUrl(Setting.GRAPH_ENDPOINT);
+        if (u == null || u.getHost() == null || !"https".equalsIgnoreCase(u.getScheme())) {
+            return;
+        }
+        if (u.getRawQuery() != null || u.getRawFragment() != null || u.getRawUserInfo() != null) {
+            problem(Setting.GRAPH_ENDPOINT, "'" + values.get(Setting.GRAPH_ENDPOINT) + "' must be a base URL without "
+                    + "user info, query or fragment");
+            return;
+        }
+        String s = u.toString();
+        graphEndpoint = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+    }
+
     private void mailboxes() {
         required(Setting.MAILBOX);
         boolean ok = true;
@@ -274,8 +295,13 @@ final class Validator {
     private List<String> scopes() {
         String s = values.get(Setting.SCOPE);
         if (s == null) {
-            return provider == ConnectorSettings.Provider.ENTRA
-                    ? List.of((cloud == null ? Cloud.GLOBAL : cloud).scope()) : List.of();
+            if (provider != ConnectorSettings.Provider.ENTRA) {
+                return List.of();
+            }
+            if (sendVia == ConnectorSettings.SendVia.GRAPH) { // the Graph resource of the endpoint in use
+                return List.of(graphEndpoint == null ? ConnectorSettings.DEFAULT_GRAPH_SCOPE : graphEndpoint + "/.default");
+            }
+            return List.of((cloud == null ? Cloud.GLOBAL : cloud).scope());
         }
         return Arrays.stream(s.split("[\\s,]+")).filter(x -> !x.isEmpty()).collect(Collectors.toUnmodifiableList());
     }

@@ -168,7 +168,32 @@ public enum MessageId {
     REFRESH_TOKEN_FILE_UNWRITABLE("OAM122", OTHER, f -> "check " + f.key("refresh-token-file")
             + " and its folder's permissions"),
     AUDIT_CREDENTIAL_RELOADED("OAM408", OTHER, null),
-    HEALTH_CREDENTIAL_EXPIRING("OAM434", OTHER, f -> "replace the credential before it expires");
+    HEALTH_CREDENTIAL_EXPIRING("OAM434", OTHER, f -> "replace the credential before it expires"),
+    GRAPH_TRACE("OAM600", OTHER, null),
+    GRAPH_TOKEN_REJECTED_RETRYING("OAM601", OTHER, null),
+    GRAPH_AUTH_FAILED("OAM602", AUTH, f -> "Microsoft Graph did not accept a fresh token either: check that "
+            + f.key("scope") + " is https://graph.microsoft.com/.default (or unset) and that the token is for "
+            + f.tenant()),
+    GRAPH_ACCESS_DENIED("OAM603", AUTH, f -> "grant the app registration " + f.clientId() + " the Microsoft Graph "
+            + "application permission Mail.Send with admin consent, and allow it mailbox " + f.mailbox()
+            + " with RBAC for Applications (New-ManagementScope, New-ManagementRoleAssignment -Role \"Application "
+            + "Mail.Send\"); changes can take up to an hour"),
+    GRAPH_THROTTLED("OAM604", FailureKind.THROTTLED, f -> "Microsoft Graph throttled mailbox " + f.mailbox() + " (429/503) for "
+            + "longer than " + f.key("send-deadline-ms") + ": send less in parallel or spread the load over mailboxes"),
+    GRAPH_MESSAGE_REJECTED("OAM605", OTHER, f -> "Microsoft Graph refused this message permanently (the Graph error "
+            + "code says why, e.g. ErrorInvalidRecipients, ErrorMessageSizeExceeded, ErrorSendAsDenied); it was not "
+            + "sent and is not retried"),
+    GRAPH_DELIVERY_UNKNOWN("OAM606", OTHER, f -> "the request reached Microsoft Graph but no answer came: the message "
+            + "may or may not have been sent (not resent, to avoid duplicates); check the mailbox's Sent Items"),
+    GRAPH_UNREACHABLE("OAM607", CONNECTION, f -> "Microsoft Graph cannot be reached: check " + f.key("graph-endpoint")
+            + ", the network path, proxy, DNS and " + f.key("trust-store-path")),
+    GRAPH_MESSAGE_TOO_LARGE("OAM608", OTHER, f -> "Microsoft Graph takes at most 4 MB per request (the MIME message, "
+            + "base64 encoded); send a smaller message or use " + f.key("send-via") + "=smtp"),
+    GRAPH_RECIPIENTS_NEED_DRAFT("OAM609", OTHER, f -> "MIME sendMail delivers only to the To/Cc headers: to deliver "
+            + "to Bcc or envelope-only recipients set " + f.key("graph-draft-route") + "=true and grant the "
+            + "application permission Mail.ReadWrite (drafts), or send such messages with " + f.key("send-via") + "=smtp"),
+    GRAPH_SERVER_ERROR("OAM610", CONNECTION, f -> "Microsoft Graph answered a step before the send with a server "
+            + "error (or an unusable answer); the message was not sent; try again later");
 
     private static final Map<String, MessageId> BY_ID = new HashMap<>();
 

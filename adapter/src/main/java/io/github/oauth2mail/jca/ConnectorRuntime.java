@@ -2,6 +2,7 @@ package io.github.oauth2mail.jca;
 
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.TlsSupport;
+import io.github.oauth2mail.graph.GraphMailer;
 import io.github.oauth2mail.ops.ConnectorMetrics;
 import io.github.oauth2mail.token.TokenProvider;
 import io.github.oauth2mail.token.TokenRefresher;
@@ -37,6 +38,7 @@ final class ConnectorRuntime implements AutoCloseable {
     private final Map<String, AtomicInteger> createdPerMailbox = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private DefaultConnectionManager defaultManager;
+    private final GraphMailer graph;
 
     ConnectorRuntime(ConnectorSettings settings) {
         this(settings, SendRetry.real());
@@ -59,6 +61,8 @@ final class ConnectorRuntime implements AutoCloseable {
         }
         this.metrics = m;
         m.mailboxLimits(this::mailboxLimits);
+        this.graph = settings.sendVia() == ConnectorSettings.SendVia.GRAPH
+                ? GraphMailer.create(settings, context, tokens, retry.clock(), retry::pause) : null;
     }
 
     /** Counters, audit log, health and the JMX MBean of this resource. */
@@ -92,6 +96,11 @@ final class ConnectorRuntime implements AutoCloseable {
         Map<String, Integer> m = new TreeMap<>();
         budgets.forEach((mailbox, b) -> m.put(mailbox, b.limit()));
         return m;
+    }
+
+    /** The Microsoft Graph mailer with {@code send-via=graph}; null with SMTP. */
+    GraphMailer graph() {
+        return graph;
     }
 
     SendRetry retry() {

@@ -539,6 +539,30 @@ public class OAuth2MailManagedConnectionFactory
         return get(Setting.CREDENTIAL_EXPIRES);
     }
 
+    public void setSendVia(String value) {
+        put(Setting.SEND_VIA, value);
+    }
+
+    public String getSendVia() {
+        return get(Setting.SEND_VIA);
+    }
+
+    public void setGraphEndpoint(String value) {
+        put(Setting.GRAPH_ENDPOINT, value);
+    }
+
+    public String getGraphEndpoint() {
+        return get(Setting.GRAPH_ENDPOINT);
+    }
+
+    public void setGraphDraftRoute(String value) {
+        put(Setting.GRAPH_DRAFT_ROUTE, value);
+    }
+
+    public String getGraphDraftRoute() {
+        return get(Setting.GRAPH_DRAFT_ROUTE);
+    }
+
     @Override
     public ResourceAdapter getResourceAdapter() {
         return resourceAdapter;

@@ -4,6 +4,7 @@ import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
 import io.github.oauth2mail.failure.AdapterMessagingException;
 import io.github.oauth2mail.failure.MessageId;
+import io.github.oauth2mail.graph.GraphLease;
 import io.github.oauth2mail.ops.ConnectorMetrics;
 import io.github.oauth2mail.token.TokenProvider;
 import io.github.oauth2mail.transport.MailConnector;
@@ -72,8 +73,37 @@ final class PooledMailConnector implements MailConnector {
     }
 
     private SmtpLease take(String mailbox) throws MessagingException {
+        if (runtime.graph() != null) {
+            return graphLease(mailbox);
+        }
         MailboxBudget budget = runtime.budget(mailbox);
         return new RetryingLease(mailbox, budget, allocate(mailbox, budget, runtime.settings().poolWait()));
+    }
+
+    /** Graph mode: no pooled connection; each send is counted as an SMTP send is. */
+    private SmtpLease graphLease(String mailbox) throws MessagingException {
+        if (runtime.isClosed()) {
+            throw new AdapterMessagingException(MessageId.RUNTIME_CLOSED, "The Session of connector resource '"
+                    + runtime.settings().name() + "' belongs to a closed connection factory or a stopped resource "
+                    + "adapter; look the Session up again");
+        }
+        ConnectorMetrics m = runtime.metrics();
+        return new GraphLease(runtime.graph(), mailbox, new GraphLease.Outcomes() {
+            @Override
+            public void succeeded() {
+                m.sendSucceeded();
+            }
+
+            @Override
+            public void failed(String mb, Exception e) {
+                m.sendFailed(mb, e);
+            }
+
+            @Override
+            public void returned() {
+                m.leaseReturned();
+            }
+        });
     }
 
     /**

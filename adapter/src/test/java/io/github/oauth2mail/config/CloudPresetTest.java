@@ -67,6 +67,23 @@ class CloudPresetTest {
     }
 
     @Test
+    void load_cloudWithGraphMode_graphEndpointAndItsScopeFromThePreset() {
+        Map<String, String> keys = entra();
+        keys.put(P + "cloud", "usgov");
+        keys.put(P + "send-via", "graph");
+
+        ConnectorSettings s = load(keys);
+
+        assertThat(s.graphEndpoint()).hasToString("https://graph.microsoft.us");
+        assertThat(s.scopes()).containsExactly("https://graph.microsoft.us/.default");
+        keys.put(P + "cloud", "global");
+        assertThat(load(keys).scopes()).containsExactly("https://graph.microsoft.com/.default");
+        keys.put(P + "graph-endpoint", "https://graph.example.test/");
+        assertThat(load(keys).scopes()).as("an explicit endpoint wins, and its scope with it")
+                .containsExactly("https://graph.example.test/.default");
+    }
+
+    @Test
     void load_cloudAsPoolProperty_presetApplies() {
         ConnectorSettings s = ConnectorSettings.load("gov", SettingsSource.of(entra()), Map.of(Setting.CLOUD, "china"));
 

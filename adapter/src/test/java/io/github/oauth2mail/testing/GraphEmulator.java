@@ -1,0 +1,351 @@
+package io.github.oauth2mail.testing;
+
+import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import jakarta.mail.Address;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.minidev.json.JSONArray;
+import net.minidev.json.JSONObject;
+
+/**
+ * A Microsoft Graph mail emulator for tests: an HTTPS server ({@link TestCertificates}) that accepts only what
+ * Microsoft documents for sending mail as an application, and answers as Graph does.
+ * <ul>
+ * <li>{@code POST /v1.0/users/{id}/sendMail}, {@code Content-Type: text/plain}, body: the MIME message base64 encoded,
+ * at most 4 MB: {@code 202} and the message is delivered to its To and Cc addresses.</li>
+ * <li>{@code POST /v1.0/users/{id}/messages} with the same MIME body: a draft, {@code 201} with its JSON ({@code id}).</li>
+ * <li>{@code PATCH /v1.0/users/{id}/messages/{msg}}, {@code application/json}, only {@code bccRecipients} of
+ * {@code {"emailAddress":{"address":...}}}: {@code 200}.</li>
+ * <li>{@code POST /v1.0/users/{id}/messages/{msg}/send} without a body: {@code 202}, delivered to To, Cc and Bcc.</li>
+ * </ul>
+ * Every request needs {@code Authorization: Bearer <token>} with a token the test's predicate accepts (issued for the
+ * Graph audience) and not {@link #revoke revoked}: else {@code 401 InvalidAuthenticationToken}. Anything else gets
+ * {@code 400} with Graph's error JSON, so a test cannot pass on a request Graph would not take. Answers queued with
+ * {@link #enqueue} replace the next valid request's answer (the request is then not carried out).
+ */
+public final class GraphEmulator implements AutoCloseable {
+
+    /** Graph's request limit for MIME sendMail and create message. */
+    public static final int MAX_REQUEST = 4 * 1024 * 1024;
+
+    private static final Pattern PATH = Pattern.compile(
+            "/v1\\.0/users/([^/]+)/(sendMail|messages|messages/([^/]+)|messages/([^/]+)/send)");
+
+    /** A message Graph "sent": as which mailbox, the parsed message, its raw MIME and every address it went to. */
+    public record Delivered(String mailbox, MimeMessage message, byte[] mime, List<String> recipients) {
+    }
+
+    private record Draft(String mailbox, MimeMessage message, byte[] mime, List<String> bcc) {
+    }
+
+    private record Canned(int status, String code, String retryAfter, CountDownLatch hang) {
+    }
+
+    private final HttpsServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final Predicate<String> tokenValid;
+    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+    private final Map<String, Draft> drafts = new ConcurrentHashMap<>();
+    private final List<Delivered> delivered = new ArrayList<>();
+    private final List<String> requests = new ArrayList<>();
+    private final List<Integer> statuses = new ArrayList<>();
+    private final Deque<Canned> canned = new ArrayDeque<>();
+    private final List<CountDownLatch> hangs = new ArrayList<>();
+    private volatile CountDownLatch hold;
+    private int inFlight;
+    private int maxInFlight;
+
+    private GraphEmulator(TestCertificates certs, Predicate<String> tokenValid) throws IOException {
+        this.tokenValid = tokenValid;
+        server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(certs.serverContext()));
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    /** Starts an emulator that accepts the bearer tokens {@code tokenValid} accepts. */
+    public static GraphEmulator start(TestCertificates certs, Predicate<String> tokenValid) {
+        try {
+            return new GraphEmulator(certs, tokenValid);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The value for {@code graph-endpoint}. */
+    public String endpoint() {
+        return "https://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** From now on this token gets {@code 401 InvalidAuthenticationToken}. */
+    public void revoke(String token) {
+        revoked.add(token);
+    }
+
+    /** The next valid request is answered with {@code status} and Graph's error JSON carrying {@code code}. */
+    public synchronized GraphEmulator enqueue(int status, String code, String retryAfter) {
+        canned.add(new Canned(status, code, retryAfter, null));
+        return this;
+    }
+
+    /** The next valid request gets no answer (until {@link #close}): the client's read timeout has to end it. */
+    public synchronized GraphEmulator enqueueNoAnswer() {
+        CountDownLatch l = new CountDownLatch(1);
+        hangs.add(l);
+        canned.add(new Canned(0, null, null, l));
+        return this;
+    }
+
+    /** From now on every valid request waits (at most 30 s) until {@code release} opens before it is answered. */
+    public void holdUntil(CountDownLatch release) {
+        hold = release;
+    }
+
+    /** The most valid requests this emulator held at once (see {@link #holdUntil}). */
+    public synchronized int maxInFlight() {
+        return maxInFlight;
+    }
+
+    public synchronized List<Delivered> delivered() {
+        return List.copyOf(delivered);
+    }
+
+    /** Every request as {@code METHOD path}, in order. */
+    public synchronized List<String> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** The status of every answer, in order. */
+    public synchronized List<Integer> statuses() {
+        return List.copyOf(statuses);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            carryOut(ex);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            error(ex, 400, "BadRequest", "emulator: " + e, null);
+        } finally {
+            ex.close();
+        }
+    }
+
+    private void carryOut(HttpExchange ex) throws IOException, InterruptedException {
+        {
+            String method = ex.getRequestMethod();
+            String path = ex.getRequestURI().getPath();
+            synchronized (this) {
+                requests.add(method + " " + path);
+            }
+            byte[] body = readBounded(ex.getRequestBody());
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            if (auth == null || !auth.startsWith("Bearer ") || !tokenValid.test(auth.substring(7))
+                    || revoked.contains(auth.substring(7))) {
+                error(ex, 401, "InvalidAuthenticationToken", "Access token is empty, invalid or expired.", null);
+                return;
+            }
+            CountDownLatch h = hold;
+            if (h != null) {
+                synchronized (this) {
+                    maxInFlight = Math.max(maxInFlight, ++inFlight);
+                }
+                try {
+                    h.await(30, TimeUnit.SECONDS);
+                } finally {
+                    synchronized (this) {
+                        inFlight--;
+                    }
+                }
+            }
+            Canned next;
+            synchronized (this) {
+                next = canned.poll();
+            }
+            if (next != null && next.hang() != null) {
+                next.hang().await(30, TimeUnit.SECONDS);
+                return;
+            }
+            if (next != null) {
+                error(ex, next.status(), next.code(), "emulated " + next.code(), next.retryAfter());
+                return;
+            }
+            Matcher m = PATH.matcher(path);
+            if (!m.matches() || ex.getRequestURI().getRawQuery() != null) {
+                error(ex, 400, "BadRequest", "Resource not found for the segment.", null);
+                return;
+            }
+            route(ex, method, m, body);
+        }
+    }
+
+    private void route(HttpExchange ex, String method, Matcher m, byte[] body) throws IOException {
+        String mailbox = m.group(1);
+        String op = m.group(2);
+        String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+        if (op.equals("sendMail") && method.equals("POST") && "text/plain".equals(contentType)) {
+            MimeMessage msg = mime(body);
+            deliver(mailbox, msg, mimeBytes(body), List.of());
+            answer(ex, 202, null);
+        } else if (op.equals("messages") && method.equals("POST") && "text/plain".equals(contentType)) {
+            String id = "AAMk" + UUID.randomUUID().toString().replace("-", "");
+            drafts.put(id, new Draft(mailbox, mime(body), mimeBytes(body), List.of()));
+            answer(ex, 201, "{\"id\":\"" + id + "\",\"isDraft\":true}");
+        } else if (m.group(3) != null && method.equals("PATCH") && "application/json".equals(contentType)) {
+            Draft d = drafts.get(m.group(3));
+            List<String> bcc = bcc(new String(body, StandardCharsets.UTF_8));
+            if (d == null || !d.mailbox().equals(mailbox) || bcc == null) {
+                error(ex, d == null ? 404 : 400, d == null ? "ErrorItemNotFound" : "BadRequest", "bad PATCH", null);
+                return;
+            }
+            drafts.put(m.group(3), new Draft(mailbox, d.message(), d.mime(), bcc));
+            answer(ex, 200, "{\"id\":\"" + m.group(3) + "\"}");
+        } else if (m.group(4) != null && method.equals("POST") && body.length == 0) {
+            Draft d = drafts.remove(m.group(4));
+            if (d == null || !d.mailbox().equals(mailbox)) {
+                error(ex, 404, "ErrorItemNotFound", "The specified object was not found in the store.", null);
+                return;
+            }
+            deliver(mailbox, d.message(), d.mime(), d.bcc());
+            answer(ex, 202, null);
+        } else {
+            error(ex, 400, "BadRequest", "emulator: " + ex.getRequestMethod() + " " + op + " with Content-Type "
+                    + contentType + " is not a documented request", null);
+        }
+    }
+
+    /** The request body as Graph takes MIME: base64 (no line breaks), at most 4 MB. */
+    private static byte[] mimeBytes(byte[] body) {
+        if (body.length == 0 || body.length > MAX_REQUEST) {
+            throw new IllegalArgumentException("MIME body empty or over 4 MB: " + body.length);
+        }
+        return Base64.getDecoder().decode(body);
+    }
+
+    private static MimeMessage mime(byte[] body) {
+        try {
+            return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(mimeBytes(body)));
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalArgumentException("Invalid base64 string for MIME content.", e);
+        }
+    }
+
+    /** The addresses of {@code {"bccRecipients":[{"emailAddress":{"address":...}}]}}, or null for another shape. */
+    private static List<String> bcc(String json) {
+        try {
+            JSONObject o = JSONObjectUtils.parse(json);
+            if (!o.keySet().equals(Set.of("bccRecipients"))) {
+                return null;
+            }
+            List<String> out = new ArrayList<>();
+            for (Object r : (JSONArray) o.get("bccRecipients")) {
+                JSONObject e = (JSONObject) ((JSONObject) r).get("emailAddress");
+                out.add(new InternetAddress((String) e.get("address"), true).getAddress());
+            }
+            return out;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private synchronized void deliver(String mailbox, MimeMessage msg, byte[] raw, List<String> bcc) {
+        List<String> to = new ArrayList<>();
+        try {
+            for (Message.RecipientType t : new Message.RecipientType[] {Message.RecipientType.TO,
+                    Message.RecipientType.CC}) {
+                Address[] a = msg.getRecipients(t);
+                if (a != null) {
+                    for (Address x : a) {
+                        to.add(((InternetAddress) x).getAddress());
+                    }
+                }
+            }
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalArgumentException(e);
+        }
+        to.addAll(bcc);
+        if (to.isEmpty()) {
+            throw new IllegalArgumentException("no recipients");
+        }
+        delivered.add(new Delivered(mailbox, msg, raw, List.copyOf(to)));
+    }
+
+    private static byte[] readBounded(InputStream in) throws IOException {
+        byte[] b = in.readNBytes(MAX_REQUEST + 1);
+        if (b.length > MAX_REQUEST) {
+            throw new IllegalArgumentException("request over 4 MB");
+        }
+        return b;
+    }
+
+    private void error(HttpExchange ex, int status, String code, String message, String retryAfter) {
+        Map<String, Object> error = new HashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        if (retryAfter != null) {
+            ex.getResponseHeaders().add("Retry-After", retryAfter);
+        }
+        try {
+            answer(ex, status, new JSONObject(Map.of("error", new JSONObject(error))).toJSONString());
+        } catch (IOException e) {
+            // the client went away
+        }
+    }
+
+    private void answer(HttpExchange ex, int status, String json) throws IOException {
+        synchronized (this) {
+            statuses.add(status);
+        }
+        ex.getResponseHeaders().add("request-id", UUID.randomUUID().toString());
+        if (json == null) {
+            ex.sendResponseHeaders(status, -1);
+            return;
+        }
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, b.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(b);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            hangs.forEach(CountDownLatch::countDown);
+        }
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
