@@ -80,8 +80,6 @@ public final class ConnectorSettings {
     public enum SendVia implements Choice { SMTP, GRAPH }
 
     public static final String DEFAULT_ENTRA_SCOPE = "https://outlook.office365.com/.default";
-    /** The default scope with {@code send-via=graph} when the admin set none. */
-    public static final String DEFAULT_GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
 

@@ -298,8 +298,8 @@ final class Validator {
             if (provider != ConnectorSettings.Provider.ENTRA) {
                 return List.of();
             }
-            if (sendVia == ConnectorSettings.SendVia.GRAPH) { // the Graph resource of the endpoint in use
-                return List.of(graphEndpoint == null ? ConnectorSettings.DEFAULT_GRAPH_SCOPE : graphEndpoint + "/.default");
+            if (sendVia == ConnectorSettings.SendVia.GRAPH) { // the cloud's Graph resource, whatever graph-endpoint says
+                return List.of((cloud == null ? Cloud.GLOBAL : cloud).graphEndpoint() + "/.default");
             }
             return List.of((cloud == null ? Cloud.GLOBAL : cloud).scope());
         }

@@ -79,8 +79,10 @@ class CloudPresetTest {
         keys.put(P + "cloud", "global");
         assertThat(load(keys).scopes()).containsExactly("https://graph.microsoft.com/.default");
         keys.put(P + "graph-endpoint", "https://graph.example.test/");
-        assertThat(load(keys).scopes()).as("an explicit endpoint wins, and its scope with it")
-                .containsExactly("https://graph.example.test/.default");
+        ConnectorSettings explicit = load(keys);
+        assertThat(explicit.graphEndpoint()).as("an explicit endpoint wins").hasToString("https://graph.example.test");
+        assertThat(explicit.scopes()).as("the token is still for the cloud's Graph resource")
+                .containsExactly("https://graph.microsoft.com/.default");
     }
 
     @Test
