@@ -6,7 +6,7 @@ import io.github.oauth2mail.it.servers.ServerFixture;
 import java.util.Map;
 
 /**
- * The connector scenarios on Open Liberty 25.0.0.9, configured by {@code server-config/liberty/server.xml}: the
+ * The connector scenarios on Open Liberty (25.0.0.9 and 26.0.0.3: one failsafe execution per release), configured by {@code server-config/liberty/server.xml}: the
  * Session is the connection factory of the rar's first connection definition, pooled by Liberty's JCA manager.
  */
 class LibertyConnectorIT extends ConnectorScenarios {

@@ -6,7 +6,7 @@ import io.github.oauth2mail.it.servers.ServerFixture;
 import java.util.Map;
 
 /**
- * The connector scenarios on Open Liberty 25.0.0.9 in transport-provider mode, configured by
+ * The connector scenarios on Open Liberty (25.0.0.9 and 26.0.0.3: one failsafe execution per release) in transport-provider mode, configured by
  * {@code server-config/liberty/server-provider-mode.xml}: Liberty's own mailSession, the adapter's transport and
  * store from a shared library given to the app's class loader, the adapter's own small pool (no JCA pool).
  */

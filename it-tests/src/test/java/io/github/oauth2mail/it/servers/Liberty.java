@@ -21,7 +21,11 @@ import java.util.Map;
  */
 public final class Liberty implements AppServer {
 
-    public static final String VERSION = "25.0.0.9";
+    /** The Open Liberty release under test: {@code it.liberty.version} (the failsafe execution's server row). */
+    public static String version() {
+        return ServerLayout.version("it.liberty.version");
+    }
+
     private static final String SERVER = "oauth2mail";
     private static final String READY = "CWWKF0011I";
 
@@ -73,7 +77,7 @@ public final class Liberty implements AppServer {
             bootstrap.add("OAUTH2MAIL_RAR=" + Layout.adapterRar());
         }
         Files.writeString(serverDir.resolve("bootstrap.properties"), String.join("\n", bootstrap) + "\n");
-        Map<String, String> processEnv = new LinkedHashMap<>(env);
+        Map<String, String> processEnv = new LinkedHashMap<>(ServerLayout.withJavaHome(env));
         processEnv.put("WLP_USER_DIR", userDir.toString());
         processEnv.put("JVM_ARGS", "-Xmx512m -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true");
         List<String> cmd = List.of("sh", ServerLayout.libertyDist().resolve("bin/server").toString(), "run", SERVER);
@@ -91,7 +95,7 @@ public final class Liberty implements AppServer {
 
     @Override
     public String description() {
-        return "Open Liberty " + VERSION + (providerMode ? " (transport-provider mode)" : "");
+        return "Open Liberty " + version() + " on Java " + Layout.serverJavaVersion() + (providerMode ? " (transport-provider mode)" : "");
     }
 
     @Override

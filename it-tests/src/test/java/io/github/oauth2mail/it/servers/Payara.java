@@ -32,7 +32,7 @@ public final class Payara implements AppServer {
 
     @Override
     public String description() {
-        return "Payara Micro";
+        return "Payara Micro " + ServerLayout.version("it.payara.version") + " on Java " + Layout.serverJavaVersion();
     }
 
     @Override

@@ -11,7 +11,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -30,6 +32,18 @@ final class ServerLayout {
     /** The unpacked {@code openliberty-runtime} zip's {@code wlp} folder (servers live in a user dir of their own). */
     static Path libertyDist() {
         return Path.of(System.getProperty("it.liberty.dist", "target/servers/liberty/wlp")).toAbsolutePath();
+    }
+
+    /** The version of the server row this failsafe execution runs ({@code it.payara.version} etc., set by the POM). */
+    static String version(String property) {
+        return System.getProperty(property, "(" + property + " not set)");
+    }
+
+    /** The server process's environment on top of {@code env}: {@code JAVA_HOME} of {@link Layout#serverJavaHome()}. */
+    static Map<String, String> withJavaHome(Map<String, String> env) {
+        Map<String, String> all = new LinkedHashMap<>(env);
+        all.put("JAVA_HOME", Layout.serverJavaHome().toString());
+        return all;
     }
 
     /** {@code server-config/}: the files the tests use as they are checked in. */

@@ -23,7 +23,11 @@ import java.util.Map;
  */
 public final class WildFly implements AppServer {
 
-    public static final String VERSION = "38.0.1.Final";
+    /** The WildFly release under test: {@code it.wildfly.version} (the failsafe execution's server row). */
+    public static String version() {
+        return ServerLayout.version("it.wildfly.version");
+    }
+
     private static final String STARTED = "WFLYSRV0025";
     private static final String STARTED_WITH_ERRORS = "WFLYSRV0026";
     private static final Map<Mode, Path> HOMES = new EnumMap<>(Mode.class);
@@ -79,13 +83,13 @@ public final class WildFly implements AppServer {
             cli.add("-Doauth2mail.module.resources=" + String.join(":", ServerLayout.unpackJars(Layout.adapterRar(), home.resolve("oauth2-mail-lib"))));
             cli.add("-Doauth2mail.from=" + ConnectorFixture.MAILBOX);
         }
-        String out = ServerProcess.run("jboss-cli", cli, home, Map.of(), home.resolve("jboss-cli.log"),
+        String out = ServerProcess.run("jboss-cli", cli, home, ServerLayout.withJavaHome(Map.of()), home.resolve("jboss-cli.log"),
                 Duration.ofSeconds(180));
         if (out.contains("\"outcome\" => \"failed\"") || !out.contains("\"outcome\" => \"success\"")) {
             throw new IllegalStateException(mode.script + " failed; log: " + home.resolve("jboss-cli.log"));
         }
         HOMES.put(mode, home);
-        System.out.printf("WildFly %s: copied and configured by %s in %d ms%n", VERSION, mode.script,
+        System.out.printf("WildFly %s: copied and configured by %s in %d ms%n", version(), mode.script,
                 (System.nanoTime() - t0) / 1_000_000);
         return home;
     }
@@ -107,7 +111,7 @@ public final class WildFly implements AppServer {
         List<String> cmd = new ArrayList<>(List.of("sh", home.resolve("bin/standalone.sh").toString(),
                 "-Djboss.server.base.dir=" + base, "-Djboss.socket.binding.port-offset=" + offset,
                 "-Djboss.bind.address=127.0.0.1", "-Djboss.bind.address.management=127.0.0.1"));
-        Map<String, String> processEnv = new LinkedHashMap<>(env);
+        Map<String, String> processEnv = new LinkedHashMap<>(ServerLayout.withJavaHome(env));
         processEnv.put("JAVA_OPTS", "-Xmx512m -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true");
         processEnv.put("JBOSS_HOME", home.toString());
         ServerProcess process = ServerProcess.start("wildfly", cmd, work, processEnv, work.resolve("wildfly-console.log"),
@@ -139,7 +143,8 @@ public final class WildFly implements AppServer {
 
     @Override
     public String description() {
-        return "WildFly " + VERSION + (mode == Mode.PROVIDER ? " (transport-provider mode)" : "");
+        return "WildFly " + version() + " on Java " + Layout.serverJavaVersion()
+                + (mode == Mode.PROVIDER ? " (transport-provider mode)" : "");
     }
 
     @Override

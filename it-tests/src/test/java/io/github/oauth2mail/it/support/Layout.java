@@ -45,8 +45,37 @@ public final class Layout {
         return TestCertificates.in(work("tls"), "localhost", "127.0.0.1");
     }
 
+    /** The Payara Micro jar of this run: {@code it.payara.jar} (the failsafe execution's server row), else the pinned one. */
     public static Path payaraMicroJar() {
-        return dist().resolve("payara-micro.jar");
+        String jar = System.getProperty("it.payara.jar");
+        return jar == null || jar.isBlank() ? dist().resolve("payara-micro.jar") : Path.of(jar).toAbsolutePath();
+    }
+
+    /**
+     * The JDK the application server processes run on: {@code it.server.java.home} (a failsafe execution runs the
+     * newest servers on Java 25 this way; only the server process gets it, the test JVM and the build stay on theirs),
+     * else the test JVM's own. A configured home that has no {@code bin/java} fails the run instead of falling back.
+     */
+    public static Path serverJavaHome() {
+        String home = System.getProperty("it.server.java.home");
+        Path path = Path.of(home == null || home.isBlank() ? System.getProperty("java.home") : home).toAbsolutePath();
+        if (!Files.isExecutable(path.resolve("bin/java"))) {
+            throw new IllegalStateException("it.server.java.home=" + path + " has no bin/java: install that JDK or "
+                    + "pass -Dit.newest.java.home=<a JDK 21+ home>");
+        }
+        return path;
+    }
+
+    /** {@code JAVA_VERSION} of the server JDK's {@code release} file (e.g. 25.0.1), for test output and descriptions. */
+    public static String serverJavaVersion() {
+        Path release = serverJavaHome().resolve("release");
+        try {
+            return Files.readAllLines(release).stream().filter(l -> l.startsWith("JAVA_VERSION="))
+                    .map(l -> l.substring("JAVA_VERSION=".length()).replace("\"", "")).findFirst()
+                    .orElse(System.getProperty("java.version"));
+        } catch (IOException e) {
+            return System.getProperty("java.version");
+        }
     }
 
     public static Path sampleWar() {

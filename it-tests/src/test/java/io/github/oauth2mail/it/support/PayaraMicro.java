@@ -264,7 +264,7 @@ public final class PayaraMicro implements AutoCloseable {
             Path tmp = Files.createTempDirectory(workDir, "payara-tmp");
             int port = httpPort > 0 ? httpPort : freePort();
             List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add(Layout.serverJavaHome().resolve("bin/java").toString());
             cmd.add("-Xmx512m");
             cmd.add("-XX:TieredStopAtLevel=1");
             cmd.add("-Djava.io.tmpdir=" + tmp);

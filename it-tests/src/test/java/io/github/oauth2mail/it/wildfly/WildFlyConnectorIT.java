@@ -5,7 +5,7 @@ import io.github.oauth2mail.it.servers.ServerFixture;
 import io.github.oauth2mail.it.servers.WildFly;
 
 /**
- * The connector scenarios on WildFly 38, configured by {@code server-config/wildfly/oauth2-mail-connector.cli}: the
+ * The connector scenarios on WildFly (38 and 39: one failsafe execution per release), configured by {@code server-config/wildfly/oauth2-mail-connector.cli}: the
  * Session comes from the rar's MailSessionFactory connection definition (IronJacamar pool) through the naming
  * subsystem's object factory at {@code java:/mail/office365}.
  */

@@ -5,7 +5,7 @@ import io.github.oauth2mail.it.servers.ServerFixture;
 import io.github.oauth2mail.it.servers.WildFly;
 
 /**
- * The connector scenarios on WildFly 38 in transport-provider mode, configured by
+ * The connector scenarios on WildFly (38 and 39: one failsafe execution per release) in transport-provider mode, configured by
  * {@code server-config/wildfly/oauth2-mail-provider.cli}: the mail subsystem's own session, the adapter's transport
  * and store from a global JBoss module, the adapter's own small pool (no JCA pool).
  */
