@@ -126,7 +126,7 @@ public final class WildFly implements AppServer {
     }
 
     /** A port offset for which every port of the standard socket binding group is free. */
-    private static int freeOffset() {
+    static int freeOffset() {
         int[] ports = {8080, 8443, 9990, 9993, 8009, 4712, 4713};
         for (int attempt = 0; attempt < 50; attempt++) {
             int offset = 10_000 + (int) (Math.random() * 40_000);

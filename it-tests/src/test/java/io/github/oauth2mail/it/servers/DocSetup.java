@@ -1,0 +1,158 @@
+package io.github.oauth2mail.it.servers;
+
+import io.github.oauth2mail.it.support.DocBlocks;
+import io.github.oauth2mail.it.support.Layout;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A server set up by the docs' own blocks, as an admin would: a fresh copy of the unpacked distribution, the
+ * placeholders of docs/servers.md ("From an empty server: the placeholders") as environment variables, the marked
+ * setup block run with {@code bash -eu} in an empty folder, then the generic OAuth2 settings block and the start block
+ * in one shell. The only additions are the ones the placeholders section names: a free HTTP port and the trust store
+ * of the test certificate. Output of each step: {@code setup.log}, {@code server-console.log} in the work folder.
+ */
+public final class DocSetup implements AppServer {
+
+    /** What differs between the servers: the marked blocks, the distribution and how the tests pick the port. */
+    public enum Kind {
+        WILDFLY("wildfly-setup", "wildfly-start", "wildfly", List.of("standalone/log/server.log")),
+        LIBERTY("liberty-setup", "liberty-start", "wlp", List.of("usr/servers/mail/logs/messages.log"));
+
+        private final String setupBlock;
+        private final String startBlock;
+        private final String home;
+        private final List<String> logs;
+
+        Kind(String setupBlock, String startBlock, String home, List<String> logs) {
+            this.setupBlock = setupBlock;
+            this.startBlock = startBlock;
+            this.home = home;
+            this.logs = logs;
+        }
+    }
+
+    /** The doc the setup and settings blocks are in. */
+    public static final String DOC = "servers.md";
+
+    private final Kind kind;
+    private final ServerProcess process;
+    private final Path home;
+    private final int httpPort;
+
+    private DocSetup(Kind kind, ServerProcess process, Path home, int httpPort) {
+        this.kind = kind;
+        this.process = process;
+        this.home = home;
+        this.httpPort = httpPort;
+    }
+
+    /** A launcher for {@link ServerFixture}: its {@code OAUTH2MAIL_DEMO_*} values become the doc's placeholders. */
+    public static ServerFixture.Launcher launcher(Kind kind) {
+        return (name, env) -> start(kind, name, env);
+    }
+
+    /** The doc's placeholders filled from the fixture's values (GreenMail, the issuer, the built archives). */
+    static Map<String, String> placeholders(Kind kind, Path home, Map<String, String> demo) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("SERVER_CONFIG", ServerLayout.serverConfig().toString());
+        p.put("OAUTH2MAIL_RAR", Layout.adapterRar().toString());
+        p.put("APP_WAR", Layout.sampleWar().toString());
+        if (kind == Kind.WILDFLY) {
+            p.put("JBOSS_HOME", home.toString());
+            p.put("OAUTH2MAIL_NAMING_JAR", ServerLayout.namingJar().toString());
+        } else {
+            p.put("WLP", home.toString());
+        }
+        for (String key : List.of("TOKEN_ENDPOINT", "CLIENT_ID", "CLIENT_SECRET", "SCOPE", "MAILBOX", "SMTP_HOST",
+                "SMTP_PORT", "IMAP_HOST", "IMAP_PORT")) {
+            p.put(key, demo.get("OAUTH2MAIL_DEMO_" + key));
+        }
+        return p;
+    }
+
+    static DocSetup start(Kind kind, String name, Map<String, String> demo) throws IOException {
+        Path work = Layout.work(name);
+        Path home = work.resolve(kind.home);
+        Path shell = work.resolve("shell");
+        ServerLayout.deleteTree(home);
+        ServerLayout.deleteTree(shell);
+        Files.createDirectories(shell);
+        ServerLayout.copyTree(kind == Kind.WILDFLY ? ServerLayout.wildflyDist() : ServerLayout.libertyDist(), home);
+        Map<String, String> env = ServerLayout.withJavaHome(placeholders(kind, home, demo));
+
+        Path doc = DocBlocks.doc(DOC);
+        Files.writeString(shell.resolve("setup.sh"), DocBlocks.block(doc, kind.setupBlock));
+        ServerProcess.run("setup", List.of("bash", "-eu", "setup.sh"), shell, env, work.resolve("setup.log"),
+                Duration.ofSeconds(300));
+
+        Files.writeString(shell.resolve("start.sh"), DocBlocks.block(doc, "oauth2-settings") + "\n"
+                + DocBlocks.block(doc, kind.startBlock));
+        Map<String, String> startEnv = new LinkedHashMap<>(env);
+        startEnv.put("OAUTH2MAIL_OFFICE365_TRUST_STORE_PATH", demo.get("OAUTH2MAIL_DEMO_TRUST_STORE_PATH"));
+        startEnv.put("OAUTH2MAIL_OFFICE365_TRUST_STORE_PASSWORD", demo.get("OAUTH2MAIL_DEMO_TRUST_STORE_PASSWORD"));
+        int port;
+        if (kind == Kind.WILDFLY) {
+            int offset = WildFly.freeOffset();
+            port = 8080 + offset;
+            startEnv.put("JAVA_OPTS", "-Xmx512m -Djava.net.preferIPv4Stack=true -Djboss.socket.binding.port-offset="
+                    + offset + " -Djboss.bind.address=127.0.0.1 -Djboss.bind.address.management=127.0.0.1");
+        } else {
+            port = ServerLayout.freePort();
+            startEnv.put("DEFAULT_HTTP_PORT", String.valueOf(port));
+            startEnv.put("JVM_ARGS", "-Xmx512m -Djava.net.preferIPv4Stack=true");
+        }
+        ServerProcess process = ServerProcess.start(kind.name().toLowerCase(java.util.Locale.ROOT),
+                List.of("bash", "-eu", "start.sh"), shell, startEnv, work.resolve("server-console.log"),
+                line -> line.contains("WFLYSRV0025") || line.contains("WFLYSRV0026") || line.contains("CWWKF0011I"));
+        String ready = process.awaitReady(Duration.ofSeconds(240));
+        DocSetup server = new DocSetup(kind, process, home, port);
+        boolean appStarted = kind == Kind.WILDFLY ? !ready.contains("WFLYSRV0026")
+                : server.log().contains("CWWKZ0001I: Application sample-app started");
+        if (!appStarted) {
+            server.close();
+            throw new IllegalStateException(kind + " started without the app (or with errors); log: " + work + "\n"
+                    + process.tail());
+        }
+        return server;
+    }
+
+    @Override
+    public String description() {
+        return (kind == Kind.WILDFLY ? "WildFly " + WildFly.version() : "Open Liberty " + Liberty.version())
+                + " set up by docs/" + DOC + " on Java " + Layout.serverJavaVersion();
+    }
+
+    @Override
+    public URI sampleApp() {
+        return URI.create("http://127.0.0.1:" + httpPort + "/sample-app");
+    }
+
+    @Override
+    public String log() {
+        StringBuilder all = new StringBuilder(process.output());
+        kind.logs.forEach(file -> all.append(ServerLayout.read(home.resolve(file))));
+        return all.toString();
+    }
+
+    @Override
+    public Path logLocation() {
+        return home.resolve(kind.logs.get(0));
+    }
+
+    @Override
+    public long startupMillis() {
+        return process.readyMillis();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

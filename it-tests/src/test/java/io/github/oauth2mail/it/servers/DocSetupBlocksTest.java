@@ -1,0 +1,77 @@
+package io.github.oauth2mail.it.servers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.oauth2mail.it.support.DocBlocks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The doc blocks the ITs run ({@link DocSetup}), checked without a server: every block is there, reads only the
+ * placeholders the doc lists (and the tests provide), and both settings examples use only keys of README's settings
+ * table, so the Entra example, which no test can run without a tenant, differs from the tested one only in keys.
+ */
+class DocSetupBlocksTest {
+
+    private static final Path SERVERS = DocBlocks.doc(DocSetup.DOC);
+    private static final String PREFIX = "OAUTH2MAIL_OFFICE365_";
+
+    @Test
+    void entraExample_everyKeyIsInTheReadmeSettingsTable() throws IOException {
+        Set<String> keys = keys(DocBlocks.block(SERVERS, "entra-settings"));
+
+        assertThat(keys).isNotEmpty().contains("TENANT_ID", "CLIENT_ID", "CLIENT_SECRET", "MAILBOX");
+        assertThat(readmeKeys()).containsAll(keys);
+    }
+
+    @Test
+    void oauth2Example_everyKeyIsInTheReadmeSettingsTable() throws IOException {
+        Set<String> keys = keys(DocBlocks.block(SERVERS, "oauth2-settings"));
+
+        assertThat(keys).contains("PROVIDER", "TOKEN_ENDPOINT", "CLIENT_ID", "CLIENT_SECRET", "MAILBOX", "SMTP_HOST");
+        assertThat(readmeKeys()).containsAll(keys);
+    }
+
+    @Test
+    void setupBlocks_readOnlyTheDocumentedPlaceholders_andTheTestsProvideEachOne() {
+        Set<String> documented = DocBlocks.variablesAssigned(DocBlocks.block(SERVERS, "placeholders"));
+        Set<String> provided = new LinkedHashSet<>();
+        Map<String, String> demo = new HashMap<>();
+        for (DocSetup.Kind kind : DocSetup.Kind.values()) {
+            provided.addAll(DocSetup.placeholders(kind, Path.of("/server"), demo).keySet());
+        }
+        for (String block : List.of("wildfly-setup", "wildfly-start", "liberty-setup", "liberty-start",
+                "oauth2-settings")) {
+            Set<String> read = DocBlocks.variablesRead(DocBlocks.block(SERVERS, block));
+            assertThat(documented).as("placeholders block lists what %s reads", block).containsAll(read);
+            assertThat(provided).as("the ITs set what %s reads", block).containsAll(read);
+        }
+        documented.remove("PAYARA_MICRO_JAR"); // docs/payara.md's block: PayaraDocSetupIT
+        assertThat(provided).as("every documented placeholder is exercised").containsAll(documented);
+    }
+
+    /** The settings keys an example block sets: {@code OAUTH2MAIL_OFFICE365_SMTP_HOST} gives {@code SMTP_HOST}. */
+    private static Set<String> keys(String block) {
+        Set<String> assigned = DocBlocks.variablesAssigned(block);
+        assertThat(assigned).as("an example sets only the resource's keys").allMatch(v -> v.startsWith(PREFIX));
+        return assigned.stream().map(v -> v.substring(PREFIX.length())).collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    /** README's settings table, each key as its environment variable suffix ({@code smtp.host} -> {@code SMTP_HOST}). */
+    private static Set<String> readmeKeys() throws IOException {
+        String readme = Files.readString(DocBlocks.doc("../README.md"));
+        String table = readme.substring(readme.indexOf("<!-- settings-table:start -->"),
+                readme.indexOf("<!-- settings-table:end -->"));
+        return table.lines().filter(l -> l.startsWith("| `")).map(l -> l.substring(3, l.indexOf('`', 3)))
+                .map(k -> k.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')).collect(Collectors.toSet());
+    }
+}
