@@ -22,23 +22,36 @@ public final class DocSetup implements AppServer {
 
     /** What differs between the servers: the marked blocks, the distribution and how the tests pick the port. */
     public enum Kind {
-        WILDFLY("wildfly-setup", "wildfly-start", "wildfly", List.of("standalone/log/server.log")),
-        LIBERTY("liberty-setup", "liberty-start", "wlp", List.of("usr/servers/mail/logs/messages.log"));
+        WILDFLY("servers.md", "wildfly-setup", "wildfly-start", "wildfly", List.of("standalone/log/server.log")),
+        LIBERTY("servers.md", "liberty-setup", "liberty-start", "wlp", List.of("usr/servers/mail/logs/messages.log")),
+        /** No setup script: the doc's {@code post-boot.asadmin} block is the file the start block names. */
+        PAYARA("payara.md", null, "payara-start", "payara", List.of());
 
+        private final String doc;
         private final String setupBlock;
         private final String startBlock;
         private final String home;
         private final List<String> logs;
 
-        Kind(String setupBlock, String startBlock, String home, List<String> logs) {
+        Kind(String doc, String setupBlock, String startBlock, String home, List<String> logs) {
+            this.doc = doc;
             this.setupBlock = setupBlock;
             this.startBlock = startBlock;
             this.home = home;
             this.logs = logs;
         }
+
+        /** The marked blocks of this server's doc that the test runs (the settings block is in {@link #DOC}). */
+        public List<String> blocks() {
+            return setupBlock == null ? List.of(startBlock) : List.of(setupBlock, startBlock);
+        }
+
+        public Path doc() {
+            return DocBlocks.doc(doc);
+        }
     }
 
-    /** The doc the setup and settings blocks are in. */
+    /** The doc with the placeholders and the settings blocks. */
     public static final String DOC = "servers.md";
 
     private final Kind kind;
@@ -64,11 +77,13 @@ public final class DocSetup implements AppServer {
         p.put("SERVER_CONFIG", ServerLayout.serverConfig().toString());
         p.put("OAUTH2MAIL_RAR", Layout.adapterRar().toString());
         p.put("APP_WAR", Layout.sampleWar().toString());
-        if (kind == Kind.WILDFLY) {
-            p.put("JBOSS_HOME", home.toString());
-            p.put("OAUTH2MAIL_NAMING_JAR", ServerLayout.namingJar().toString());
-        } else {
-            p.put("WLP", home.toString());
+        switch (kind) {
+            case WILDFLY -> {
+                p.put("JBOSS_HOME", home.toString());
+                p.put("OAUTH2MAIL_NAMING_JAR", ServerLayout.namingJar().toString());
+            }
+            case LIBERTY -> p.put("WLP", home.toString());
+            case PAYARA -> p.put("PAYARA_MICRO_JAR", Layout.payaraMicroJar().toString());
         }
         for (String key : List.of("TOKEN_ENDPOINT", "CLIENT_ID", "CLIENT_SECRET", "SCOPE", "MAILBOX", "SMTP_HOST",
                 "SMTP_PORT", "IMAP_HOST", "IMAP_PORT")) {
@@ -84,16 +99,21 @@ public final class DocSetup implements AppServer {
         ServerLayout.deleteTree(home);
         ServerLayout.deleteTree(shell);
         Files.createDirectories(shell);
-        ServerLayout.copyTree(kind == Kind.WILDFLY ? ServerLayout.wildflyDist() : ServerLayout.libertyDist(), home);
+        if (kind != Kind.PAYARA) {
+            ServerLayout.copyTree(kind == Kind.WILDFLY ? ServerLayout.wildflyDist() : ServerLayout.libertyDist(), home);
+        }
         Map<String, String> env = ServerLayout.withJavaHome(placeholders(kind, home, demo));
 
-        Path doc = DocBlocks.doc(DOC);
-        Files.writeString(shell.resolve("setup.sh"), DocBlocks.block(doc, kind.setupBlock));
-        ServerProcess.run("setup", List.of("bash", "-eu", "setup.sh"), shell, env, work.resolve("setup.log"),
-                Duration.ofSeconds(300));
-
-        Files.writeString(shell.resolve("start.sh"), DocBlocks.block(doc, "oauth2-settings") + "\n"
-                + DocBlocks.block(doc, kind.startBlock));
+        if (kind == Kind.PAYARA) {
+            // the doc shows the file's content and names it post-boot.asadmin
+            Files.writeString(shell.resolve("post-boot.asadmin"), DocBlocks.block(kind.doc(), "payara-post-boot"));
+        } else {
+            Files.writeString(shell.resolve("setup.sh"), DocBlocks.block(kind.doc(), kind.setupBlock));
+            ServerProcess.run("setup", List.of("bash", "-eu", "setup.sh"), shell, env, work.resolve("setup.log"),
+                    Duration.ofSeconds(300));
+        }
+        Files.writeString(shell.resolve("start.sh"), DocBlocks.block(DocBlocks.doc(DOC), "oauth2-settings") + "\n"
+                + DocBlocks.block(kind.doc(), kind.startBlock));
         Map<String, String> startEnv = new LinkedHashMap<>(env);
         startEnv.put("OAUTH2MAIL_OFFICE365_TRUST_STORE_PATH", demo.get("OAUTH2MAIL_DEMO_TRUST_STORE_PATH"));
         startEnv.put("OAUTH2MAIL_OFFICE365_TRUST_STORE_PASSWORD", demo.get("OAUTH2MAIL_DEMO_TRUST_STORE_PASSWORD"));
@@ -103,18 +123,28 @@ public final class DocSetup implements AppServer {
             port = 8080 + offset;
             startEnv.put("JAVA_OPTS", "-Xmx512m -Djava.net.preferIPv4Stack=true -Djboss.socket.binding.port-offset="
                     + offset + " -Djboss.bind.address=127.0.0.1 -Djboss.bind.address.management=127.0.0.1");
-        } else {
+        } else if (kind == Kind.LIBERTY) {
             port = ServerLayout.freePort();
             startEnv.put("DEFAULT_HTTP_PORT", String.valueOf(port));
             startEnv.put("JVM_ARGS", "-Xmx512m -Djava.net.preferIPv4Stack=true");
+        } else {
+            port = ServerLayout.freePort();
+            Path tmp = Files.createDirectories(home.resolve("tmp"));
+            startEnv.put("JAVA_TOOL_OPTIONS", "-Xmx512m -Djava.net.preferIPv4Stack=true -Dpayaramicro.port=" + port
+                    + " -Djava.io.tmpdir=" + tmp);
+            startEnv.put("PATH", Layout.serverJavaHome().resolve("bin") + ":" + System.getenv("PATH"));
         }
         ServerProcess process = ServerProcess.start(kind.name().toLowerCase(java.util.Locale.ROOT),
                 List.of("bash", "-eu", "start.sh"), shell, startEnv, work.resolve("server-console.log"),
-                line -> line.contains("WFLYSRV0025") || line.contains("WFLYSRV0026") || line.contains("CWWKF0011I"));
+                line -> line.contains("WFLYSRV0025") || line.contains("WFLYSRV0026") || line.contains("CWWKF0011I")
+                        || line.contains(" ready in "));
         String ready = process.awaitReady(Duration.ofSeconds(240));
         DocSetup server = new DocSetup(kind, process, home, port);
-        boolean appStarted = kind == Kind.WILDFLY ? !ready.contains("WFLYSRV0026")
-                : server.log().contains("CWWKZ0001I: Application sample-app started");
+        boolean appStarted = switch (kind) {
+            case WILDFLY -> !ready.contains("WFLYSRV0026");
+            case LIBERTY -> server.log().contains("CWWKZ0001I: Application sample-app started");
+            case PAYARA -> true; // Payara Micro says " ready in " also when a deployment failed: the send tells
+        };
         if (!appStarted) {
             server.close();
             throw new IllegalStateException(kind + " started without the app (or with errors); log: " + work + "\n"
@@ -125,8 +155,12 @@ public final class DocSetup implements AppServer {
 
     @Override
     public String description() {
-        return (kind == Kind.WILDFLY ? "WildFly " + WildFly.version() : "Open Liberty " + Liberty.version())
-                + " set up by docs/" + DOC + " on Java " + Layout.serverJavaVersion();
+        String server = switch (kind) {
+            case WILDFLY -> "WildFly " + WildFly.version();
+            case LIBERTY -> "Open Liberty " + Liberty.version();
+            case PAYARA -> "Payara Micro " + System.getProperty("it.payara.version", "");
+        };
+        return server + " set up by docs/" + kind.doc + " on Java " + Layout.serverJavaVersion();
     }
 
     @Override
@@ -143,7 +177,7 @@ public final class DocSetup implements AppServer {
 
     @Override
     public Path logLocation() {
-        return home.resolve(kind.logs.get(0));
+        return kind.logs.isEmpty() ? process.logFile() : home.resolve(kind.logs.get(0));
     }
 
     @Override

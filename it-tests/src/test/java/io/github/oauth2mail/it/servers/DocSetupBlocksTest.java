@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -49,13 +49,18 @@ class DocSetupBlocksTest {
         for (DocSetup.Kind kind : DocSetup.Kind.values()) {
             provided.addAll(DocSetup.placeholders(kind, Path.of("/server"), demo).keySet());
         }
-        for (String block : List.of("wildfly-setup", "wildfly-start", "liberty-setup", "liberty-start",
-                "oauth2-settings")) {
-            Set<String> read = DocBlocks.variablesRead(DocBlocks.block(SERVERS, block));
+        Map<String, String> blocks = new LinkedHashMap<>();
+        blocks.put("oauth2-settings", DocBlocks.block(SERVERS, "oauth2-settings"));
+        for (DocSetup.Kind kind : DocSetup.Kind.values()) {
+            kind.blocks().forEach(b -> blocks.put(b, DocBlocks.block(kind.doc(), b)));
+        }
+        blocks.put("payara-post-boot", DocBlocks.block(DocSetup.Kind.PAYARA.doc(), "payara-post-boot")
+                .replace("${ENV=", "${"));
+        blocks.forEach((block, text) -> {
+            Set<String> read = DocBlocks.variablesRead(text);
             assertThat(documented).as("placeholders block lists what %s reads", block).containsAll(read);
             assertThat(provided).as("the ITs set what %s reads", block).containsAll(read);
-        }
-        documented.remove("PAYARA_MICRO_JAR"); // docs/payara.md's block: PayaraDocSetupIT
+        });
         assertThat(provided).as("every documented placeholder is exercised").containsAll(documented);
     }
 
