@@ -85,6 +85,8 @@ public abstract class ConnectorScenarios {
         assertThat(reply.body().trim()).isEqualTo(message.getMessageID());
         assertThat(fixture.mail().smtpLogins()).as("how GreenMail saw the mail transaction authenticated")
                 .containsExactly("XOAUTH2 " + ConnectorFixture.MAILBOX);
+        // Exchange allows 3 concurrent SMTP sessions per mailbox: one send takes one (issue 18 item 5, Liberty)
+        assertThat(fixture.mail().smtpConnections()).as("SMTP connections the first send opened").isEqualTo(1);
         assertThat(fixture.issuer().requestCount()).isEqualTo(1);
         assertThat(fixture.issuer().scopes()).containsExactly(ConnectorFixture.SCOPE);
     }

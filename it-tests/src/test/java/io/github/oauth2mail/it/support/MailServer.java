@@ -110,6 +110,11 @@ public final class MailServer implements AutoCloseable {
         return greenMail.smtpLogins();
     }
 
+    /** How many SMTP connections have been opened to this server so far. */
+    public int smtpConnections() {
+        return greenMail.smtpConnections();
+    }
+
     @Override
     public void close() {
         greenMail.stop();

@@ -15,6 +15,7 @@ import java.net.Socket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * GreenMail whose SMTP servers record how each mail transaction was authenticated. GreenMail accepts mail without
@@ -40,6 +41,16 @@ final class RecordingGreenMail extends GreenMail {
         return List.of();
     }
 
+    /** How many connections the SMTP server has accepted so far (each one a session slot at a real server). */
+    int smtpConnections() {
+        for (AbstractServer server : services.values()) {
+            if (server instanceof RecordingSmtpServer recording) {
+                return recording.connections.get();
+            }
+        }
+        return 0;
+    }
+
     @Override
     protected Map<String, AbstractServer> createServices(ServerSetup[] setups, Managers managers) {
         Map<String, AbstractServer> services = super.createServices(setups, managers);
@@ -53,6 +64,7 @@ final class RecordingGreenMail extends GreenMail {
 
     private static final class RecordingSmtpServer extends SmtpServer {
         private final List<String> logins = new CopyOnWriteArrayList<>();
+        private final AtomicInteger connections = new AtomicInteger();
 
         RecordingSmtpServer(ServerSetup setup, Managers managers) {
             super(setup, managers);
@@ -60,6 +72,7 @@ final class RecordingGreenMail extends GreenMail {
 
         @Override
         protected ProtocolHandler createProtocolHandler(Socket socket) {
+            connections.incrementAndGet();
             return new SmtpHandler(new SmtpCommandRegistry(), managers.getSmtpManager(), socket) {
                 /** GreenMail forgets the login after each message; the connection stays authenticated. */
                 private String login = "none";
