@@ -22,9 +22,15 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.util.ByteArrayDataSource;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -260,6 +266,60 @@ class GraphLargeMessageTest {
         assertThat(graph.delivered()).hasSize(8);
         assertThat(subjects).hasSize(8);
         assertThat(graph.openDrafts()).isZero();
+    }
+
+    @Test
+    void emulator_uploadSession_refusesWhatMicrosoftDoesNotDocument() throws Exception {
+        Session s = session(Map.of());
+        Transport.send(withAttachment(s, "get a token", random(10, 1)));
+        String token = issuer.issuedTokens().get(0);
+        HttpClient c = HttpClient.newBuilder().sslContext(issuer.certificates().clientContext()).build();
+        String base = graph.endpoint() + "/v1.0/users/" + MAILBOX + "/messages";
+        String mime = Base64.getEncoder().encodeToString("Subject: x\r\nTo: to@example.org\r\n\r\nx\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        HttpResponse<String> draft = c.send(HttpRequest.newBuilder(URI.create(base)).header("Authorization", "Bearer "
+                + token).header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(mime)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String id = draft.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+        URI create = URI.create(base + "/" + id + "/attachments/createUploadSession");
+        java.util.function.Function<String, Integer> createWith = json -> status(c, HttpRequest.newBuilder(create)
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        assertThat(createWith.apply("{\"AttachmentItem\":{\"attachmentType\":\"file\",\"name\":\"a\",\"size\":1000}}"))
+                .as("under 3 MB").isEqualTo(400);
+        assertThat(createWith.apply("{\"AttachmentItem\":{\"attachmentType\":\"file\",\"name\":\"a\",\"size\":4194304,"
+                + "\"contentBytes\":\"AA==\"}}")).as("unknown property").isEqualTo(400);
+        HttpResponse<String> session = c.send(HttpRequest.newBuilder(create).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"AttachmentItem\":{\"attachmentType\":\"file\",\"name\":\"a\",\"size\":" + (5 * MB) + "}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(session.statusCode()).isEqualTo(201);
+        assertThat(session.body()).contains("\"nextExpectedRanges\":[\"0-\"]");
+        URI upload = URI.create(session.body().replaceAll(".*\"uploadUrl\":\"([^\"]+)\".*", "$1").replace("\\/", "/"));
+        byte[] chunk = new byte[MB];
+        assertThat(status(c, put(upload, chunk, "bytes 0-1048575/" + (5 * MB)).header("Authorization", "Bearer "
+                + token).build())).as("bearer token sent to the upload URL").isEqualTo(400);
+        assertThat(status(c, put(upload, chunk, "bytes 1-1048576/" + (5 * MB)).build())).as("gap").isEqualTo(400);
+        assertThat(status(c, put(upload, chunk, "bytes 0-1048575/" + (6 * MB)).build())).as("size").isEqualTo(400);
+        assertThat(status(c, put(upload, new byte[4 * MB + 1], "bytes 0-4194304/" + (5 * MB)).build()))
+                .as("over 4 MB").isEqualTo(400);
+        assertThat(status(c, put(upload, chunk, "bytes 0-1048575/" + (5 * MB)).build())).isEqualTo(200);
+        assertThat(status(c, put(upload, chunk, "bytes 0-1048575/" + (5 * MB)).build())).as("again").isEqualTo(400);
+        assertThat(status(c, put(URI.create(upload.toString().replaceAll("authtoken=.*", "authtoken=x")), chunk,
+                "bytes 1048576-2097151/" + (5 * MB)).build())).as("wrong URL token").isEqualTo(401);
+    }
+
+    private static HttpRequest.Builder put(URI uri, byte[] body, String range) {
+        return HttpRequest.newBuilder(uri).header("Content-Type", "application/octet-stream")
+                .header("Content-Range", range).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    private static int status(HttpClient c, HttpRequest r) {
+        try {
+            return c.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static boolean isNamed(Part p, String name) {
