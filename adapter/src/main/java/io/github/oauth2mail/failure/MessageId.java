@@ -197,10 +197,11 @@ public enum MessageId {
     GRAPH_SERVER_ERROR("OAM610", CONNECTION, f -> "Microsoft Graph answered a step before the send with a server "
             + "error (or an unusable answer); the message was not sent; try again later"),
     GRAPH_UPLOAD_FAILED("OAM611", CONNECTION, f -> "an attachment upload session of a large message failed (the chunk "
-            + "was refused, or the session's answer was not what Microsoft documents); the draft was deleted and "
-            + "nothing was sent; try again later"),
+            + "was refused, or the session's answer was not what Microsoft documents); nothing was sent and the draft is "
+            + "deleted (OAM613; OAM612 when that failed too); try again later"),
     GRAPH_DRAFT_NOT_DELETED("OAM612", OTHER, f -> "a draft of a message that failed could not be deleted: delete the "
-            + "draft the message names from the Drafts folder of mailbox " + f.mailbox() + " (it was not sent)");
+            + "draft the message names from the Drafts folder of mailbox " + f.mailbox() + " (it was not sent)"),
+    GRAPH_DRAFT_DELETED("OAM613", OTHER, null);
 
     private static final Map<String, MessageId> BY_ID = new HashMap<>();
 

@@ -105,7 +105,8 @@ final class GraphDraft {
         try {
             calls.call(new GraphCalls.Send(mailbox, calls.clock().millis()), "DELETE", uris.of(mailbox, path),
                     null, null, 204, false);
-            LOG.log(Level.FINE, "Deleted the draft of a failed Microsoft Graph send for mailbox {0}", mailbox);
+            LOG.log(Level.INFO, "OAM613 Deleted the draft {0} of a failed Microsoft Graph send for mailbox {1}; "
+                    + "nothing was sent", new Object[] {path, mailbox});
         } catch (MessagingException | RuntimeException e) {
             LOG.log(Level.WARNING, "OAM612 The draft {0} of a failed send for mailbox {1} could not be deleted ({2}); "
                     + "it was not sent: delete it from the mailbox's Drafts folder", new Object[] {path, mailbox,

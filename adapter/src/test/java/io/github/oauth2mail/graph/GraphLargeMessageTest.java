@@ -210,16 +210,31 @@ class GraphLargeMessageTest {
         Session s = session(Map.of());
         graph.failUpload(2, 400);
 
-        assertThatThrownBy(() -> Transport.send(withAttachment(s, "fails", random(10 * MB, 10)))).satisfies(e -> {
-            assertThat(MailFailure.in(e).messageId()).isEqualTo(MessageId.GRAPH_UPLOAD_FAILED);
-            assertThat(e.getMessage()).contains("OAM611").doesNotContain("authtoken");
-        });
+        try (LogCapture logs = new LogCapture()) {
+            assertThatThrownBy(() -> Transport.send(withAttachment(s, "fails", random(10 * MB, 10)))).satisfies(e -> {
+                assertThat(MailFailure.in(e).messageId()).isEqualTo(MessageId.GRAPH_UPLOAD_FAILED);
+                assertThat(e.getMessage()).contains("OAM611").doesNotContain("authtoken");
+            });
+            assertThat(logs.all()).contains("OAM613");
+        }
         assertThat(graph.delivered()).isEmpty();
         assertThat(graph.deletedDrafts()).hasSize(1);
         assertThat(graph.openDrafts()).isZero();
         assertThat(graph.requests()).noneMatch(r -> r.endsWith("/send"));
         assertThat(graph.requests().get(graph.requests().size() - 1)).startsWith("DELETE /v1.0/users/" + MAILBOX
                 + "/messages/");
+    }
+
+    @Test
+    void send_largeMessageSendAnswerLost_deliveryUnknownDeliveredOnceDraftNotDeleted() throws Exception {
+        Session s = session(Map.of("read-timeout-ms", "1500"));
+        graph.loseNextSendAnswer();
+
+        assertThatThrownBy(() -> Transport.send(withAttachment(s, "lost answer", random(4 * MB, 3)))).satisfies(e ->
+                assertThat(MailFailure.in(e).messageId()).isEqualTo(MessageId.GRAPH_DELIVERY_UNKNOWN));
+        assertThat(graph.delivered()).hasSize(1);
+        assertThat(graph.requests().stream().filter(r -> r.endsWith("/send"))).hasSize(1);
+        assertThat(graph.requests()).noneMatch(r -> r.startsWith("DELETE"));
     }
 
     @Test

@@ -127,6 +127,7 @@ public final class GraphEmulator implements AutoCloseable {
     private final List<String> deletedDrafts = new ArrayList<>();
     private final Map<Integer, Integer> failedUploads = new HashMap<>();
     private int uploads;
+    private CountDownLatch loseSendAnswer;
     private final List<Delivered> delivered = new ArrayList<>();
     private final List<String> requests = new ArrayList<>();
     private final List<Integer> statuses = new ArrayList<>();
@@ -191,6 +192,13 @@ public final class GraphEmulator implements AutoCloseable {
     /** The {@code n}th chunk {@code PUT} from now on (1 = the next) is answered with {@code status}, not stored. */
     public synchronized GraphEmulator failUpload(int n, int status) {
         failedUploads.put(uploads + n, status);
+        return this;
+    }
+
+    /** The next {@code .../send} of a draft is carried out (delivered) but never answered (until {@link #close}). */
+    public synchronized GraphEmulator loseNextSendAnswer() {
+        loseSendAnswer = new CountDownLatch(1);
+        hangs.add(loseSendAnswer);
         return this;
     }
 
@@ -329,6 +337,15 @@ public final class GraphEmulator implements AutoCloseable {
             } else {
                 byte[] assembled = withAttachments(d);
                 deliver(mailbox, parse(assembled), assembled, d.bcc());
+            }
+            CountDownLatch lost;
+            synchronized (this) {
+                lost = loseSendAnswer;
+                loseSendAnswer = null;
+            }
+            if (lost != null) {
+                awaitQuietly(lost);
+                return;
             }
             answer(ex, 202, null);
         } else if (m.group(3) != null && method.equals("DELETE") && body.length == 0) {
@@ -482,6 +499,14 @@ public final class GraphEmulator implements AutoCloseable {
             return out.toByteArray();
         } catch (jakarta.mail.MessagingException | IOException e) {
             throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch l) {
+        try {
+            l.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
