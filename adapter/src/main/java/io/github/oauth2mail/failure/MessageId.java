@@ -188,12 +188,20 @@ public enum MessageId {
     GRAPH_UNREACHABLE("OAM607", CONNECTION, f -> "Microsoft Graph cannot be reached: check " + f.key("graph-endpoint")
             + ", the network path, proxy, DNS and " + f.key("trust-store-path")),
     GRAPH_MESSAGE_TOO_LARGE("OAM608", OTHER, f -> "Microsoft Graph takes at most 4 MB per request (the MIME message, "
-            + "base64 encoded); send a smaller message or use " + f.key("send-via") + "=smtp"),
+            + "base64 encoded): with " + f.key("graph-draft-route") + "=true and the application permission "
+            + "Mail.ReadWrite, attachments of 3 to 150 MB are uploaded to a draft (the rest of the message must fit in "
+            + "4 MB); otherwise send a smaller message or use " + f.key("send-via") + "=smtp"),
     GRAPH_RECIPIENTS_NEED_DRAFT("OAM609", OTHER, f -> "MIME sendMail delivers only to the To/Cc headers: to deliver "
             + "to Bcc or envelope-only recipients set " + f.key("graph-draft-route") + "=true and grant the "
             + "application permission Mail.ReadWrite (drafts), or send such messages with " + f.key("send-via") + "=smtp"),
     GRAPH_SERVER_ERROR("OAM610", CONNECTION, f -> "Microsoft Graph answered a step before the send with a server "
-            + "error (or an unusable answer); the message was not sent; try again later");
+            + "error (or an unusable answer); the message was not sent; try again later"),
+    GRAPH_UPLOAD_FAILED("OAM611", CONNECTION, f -> "an attachment upload session of a large message failed (the chunk "
+            + "was refused, or the session's answer was not what Microsoft documents); nothing was sent and the draft is "
+            + "deleted (OAM613; OAM612 when that failed too); try again later"),
+    GRAPH_DRAFT_NOT_DELETED("OAM612", OTHER, f -> "a draft of a message that failed could not be deleted: delete the "
+            + "draft the message names from the Drafts folder of mailbox " + f.mailbox() + " (it was not sent)"),
+    GRAPH_DRAFT_DELETED("OAM613", OTHER, null);
 
     private static final Map<String, MessageId> BY_ID = new HashMap<>();
 

@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
 import java.time.Clock;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLHandshakeException;
@@ -75,13 +77,41 @@ final class GraphCalls {
      */
     GraphHttp.Answer call(Send send, String method, URI uri, String contentType, String body, int expected,
                           boolean last) throws MessagingException {
+        String shown = method + " " + uri + " Authorization: Bearer <redacted>" + (body == null ? ""
+                : " Content-Type: " + contentType + " body: <" + body.length() + " characters redacted>");
+        return exchange(send, method, uri, shown, token -> http.request(method, uri, token, contentType, body),
+                expected, last, true);
+    }
+
+    /**
+     * {@code PUT}s one chunk to an attachment upload session until it is taken ({@code 200}, or {@code 201} for the
+     * last chunk): without the bearer token, and traced without the URL's query (it carries the session's token).
+     * Throttling is waited out as for every request; any other refusal is {@link MessageId#GRAPH_UPLOAD_FAILED}.
+     */
+    GraphHttp.Answer upload(Send send, URI uploadUrl, byte[] chunk, int length, long start, long total)
+            throws MessagingException {
+        String shown = "PUT " + withoutQuery(uploadUrl) + "?<redacted> Content-Range: bytes " + start + "-"
+                + (start + length - 1) + "/" + total + " body: <" + length + " bytes>";
+        return exchange(send, "PUT", uploadUrl, shown, token -> http.upload(uploadUrl, chunk, length, start, total),
+                start + length == total ? 201 : 200, false, false);
+    }
+
+    private GraphHttp.Answer exchange(Send send, String method, URI uri, String shown,
+                                      Function<String, HttpRequest> request, int expected, boolean last,
+                                      boolean bearer) throws MessagingException {
         for (int attempt = 1; ; attempt++) {
-            GraphHttp.Answer answer = once(send, method, uri, contentType, body, last);
+            GraphHttp.Answer answer = once(send, uri, shown, request, last, bearer);
             if (answer.status() == expected) {
                 return answer;
             }
             String code = GraphFailures.code(answer.body());
-            switch (GraphFailures.classify(answer.status(), code)) {
+            GraphFailures.Outcome outcome = GraphFailures.classify(answer.status(), code);
+            if (!bearer && outcome != GraphFailures.Outcome.THROTTLED) {
+                throw failures.failure(MessageId.GRAPH_UPLOAD_FAILED, send.mailbox, "Microsoft Graph refused an "
+                        + "attachment chunk for mailbox " + send.mailbox + " (expected HTTP " + expected + ")", answer,
+                        null);
+            }
+            switch (outcome) {
                 case TOKEN_REJECTED:
                     if (send.refetched) {
                         throw failures.failure(MessageId.GRAPH_AUTH_FAILED, send.mailbox, "Microsoft Graph rejected "
@@ -120,17 +150,16 @@ final class GraphCalls {
         }
     }
 
-    private GraphHttp.Answer once(Send send, String method, URI uri, String contentType, String body, boolean last)
-            throws MessagingException {
-        AccessToken token = token(send.mailbox); // before the slot: a wait for a token holds no Graph slot
+    private GraphHttp.Answer once(Send send, URI uri, String shown, Function<String, HttpRequest> request,
+                                  boolean last, boolean bearer) throws MessagingException {
+        AccessToken token = bearer ? token(send.mailbox) : null; // before the slot: a token wait holds no slot
         permits.acquire(send.mailbox, settings);
         try {
-            trace(send.mailbox, "> " + method + " " + uri + " Authorization: Bearer <redacted>" + (body == null ? ""
-                    : " Content-Type: " + contentType + " body: <" + body.length() + " characters redacted>"));
-            GraphHttp.Answer a = http.send(http.request(method, uri, token.value(), contentType, body));
+            trace(send.mailbox, "> " + shown);
+            GraphHttp.Answer a = http.send(request.apply(token == null ? null : token.value()));
             trace(send.mailbox, "< " + a.status() + a.requestId().map(r -> " request-id " + r).orElse("")
                     + (a.status() >= 300 ? " " + GraphFailures.code(a.body()) : ""));
-            if (GraphFailures.classify(a.status(), GraphFailures.code(a.body()))
+            if (bearer && GraphFailures.classify(a.status(), GraphFailures.code(a.body()))
                     == GraphFailures.Outcome.TOKEN_REJECTED && !send.refetched) {
                 tokens.invalidate(send.mailbox, token);
             }
@@ -146,6 +175,11 @@ final class GraphCalls {
         } finally {
             permits.release(send.mailbox);
         }
+    }
+
+    /** {@code uri} without its query: an upload URL's query carries its pre-authenticated token. */
+    static String withoutQuery(URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
     }
 
     private AdapterMessagingException noAnswer(Send send, URI uri, boolean last, Exception e) {

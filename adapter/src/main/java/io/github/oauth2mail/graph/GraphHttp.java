@@ -75,6 +75,19 @@ final class GraphHttp {
         return b.build();
     }
 
+    /**
+     * A {@code PUT} of bytes {@code start..start+length-1} of {@code total} to an attachment upload session's
+     * {@code uploadUrl}: no {@code Authorization} header (the URL is pre-authenticated, as Microsoft documents),
+     * {@code Content-Type: application/octet-stream}, {@code Content-Range: bytes start-end/total}; the client sets
+     * {@code Content-Length} from the body.
+     */
+    HttpRequest upload(URI uploadUrl, byte[] chunk, int length, long start, long total) {
+        return HttpRequest.newBuilder(uploadUrl).timeout(requestTimeout)
+                .header("Content-Type", "application/octet-stream")
+                .header("Content-Range", "bytes " + start + "-" + (start + length - 1) + "/" + total)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(chunk, 0, length)).build();
+    }
+
     /** Sends {@code request}; the answer's body is read up to {@link #MAX_BODY} bytes. */
     Answer send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<InputStream> r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());

@@ -1,21 +1,21 @@
 package io.github.oauth2mail.graph;
 
-import com.nimbusds.oauth2.sdk.ParseException;
-import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import io.github.oauth2mail.config.ConnectorSettings;
+import io.github.oauth2mail.config.Setting;
+import io.github.oauth2mail.failure.AdapterMessagingException;
 import io.github.oauth2mail.failure.MessageId;
 import io.github.oauth2mail.token.TokenProvider;
 import jakarta.mail.Address;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
-import net.minidev.json.JSONArray;
-import net.minidev.json.JSONObject;
 
 /**
  * Sends messages through Microsoft Graph for one connector resource ({@code send-via=graph}): the message exactly as
@@ -24,7 +24,9 @@ import net.minidev.json.JSONObject;
  * so a send with Bcc or other envelope-only recipients goes, when {@code graph-draft-route=true}, through a draft:
  * {@code POST /users/{mailbox}/messages} (the same MIME), {@code PATCH} its {@code bccRecipients}, {@code POST
  * .../send} (needs {@code Mail.ReadWrite}); otherwise it is refused, never sent to fewer recipients than asked.
- * Messages over Graph's 4 MB request limit are refused ({@code OAM608}). One shared HTTP client per resource.
+ * A message over Graph's 4 MB request limit goes, with {@code graph-draft-route=true}, through the same draft with
+ * its attachments of 3 MB and more uploaded separately ({@link GraphDraft}); otherwise it is refused ({@code
+ * OAM608}). One shared HTTP client per resource.
  */
 public final class GraphMailer {
 
@@ -36,11 +38,13 @@ public final class GraphMailer {
     private final ConnectorSettings settings;
     private final GraphCalls calls;
     private final MailboxPermits permits = new MailboxPermits();
+    private final GraphDraft draft;
 
     private GraphMailer(ConnectorSettings settings, GraphHttp http, TokenProvider tokens, Clock clock,
                         Pause pause) {
         this.settings = settings;
         this.calls = new GraphCalls(settings, http, tokens, permits, clock, pause);
+        this.draft = new GraphDraft(calls, this::uri);
     }
 
     /**
@@ -81,44 +85,46 @@ public final class GraphMailer {
                     + r.envelopeOnly().size() + " Bcc or envelope-only recipient(s), which Microsoft Graph's MIME "
                     + "sendMail cannot carry; not sent", null, null);
         }
-        String mime = GraphMime.base64(message, calls.failures(), mailbox);
         GraphCalls.Send send = new GraphCalls.Send(mailbox, calls.clock().millis() + settings.sendDeadline().toMillis());
-        if (r.envelopeOnly().isEmpty()) {
+        String mime = GraphMime.base64OrNull(message, Set.of());
+        if (mime == null) {
+            large(send, message, r);
+        } else if (r.envelopeOnly().isEmpty()) {
             calls.call(send, "POST", uri(mailbox, "/sendMail"), "text/plain", mime, 202, true);
-            return;
+        } else {
+            draft.send(send, mime, r.envelopeOnly(), List.of());
         }
-        GraphHttp.Answer draft = calls.call(send, "POST", uri(mailbox, "/messages"), "text/plain", mime, 201, false);
-        String id = draftId(draft, mailbox);
-        String path = "/messages/" + segment(id);
-        calls.call(send, "PATCH", uri(mailbox, path), "application/json", bcc(r.envelopeOnly()), 200, false);
-        calls.call(send, "POST", uri(mailbox, path + "/send"), null, null, 202, true);
     }
 
-    private String draftId(GraphHttp.Answer draft, String mailbox) throws MessagingException {
-        try {
-            String id = JSONObjectUtils.getString(JSONObjectUtils.parse(draft.body()), "id");
-            if (id != null && !id.isBlank()) {
-                return id;
+    /** A message over the request limit: its attachments of 3 MB and more go through upload sessions, if allowed. */
+    private void large(GraphCalls.Send send, Message message, GraphRecipients r) throws MessagingException {
+        String why;
+        if (!settings.graphDraftRoute()) {
+            why = "; attachments are uploaded separately only with " + settings.key(Setting.GRAPH_DRAFT_ROUTE) + "=true";
+        } else {
+            List<GraphParts.Large> large;
+            try {
+                large = GraphParts.of(message);
+            } catch (IOException e) {
+                throw new AdapterMessagingException(MessageId.SMTP_MESSAGE_UNWRITABLE, "The message could not be "
+                        + "read for Microsoft Graph: " + e.getMessage(), e);
             }
-        } catch (ParseException e) {
-            // reported below
+            String rest = GraphMime.base64OrNull(message, GraphParts.parts(large));
+            GraphParts.Large over = large.stream().filter(a -> a.size() > GraphParts.MAX_UPLOAD).findFirst().orElse(null);
+            if (over != null) {
+                why = "; attachment " + over.name() + " has " + over.size() + " bytes, over the upload session limit "
+                        + "of " + GraphParts.MAX_UPLOAD + " bytes";
+            } else if (rest == null) {
+                why = " even without its " + large.size() + " attachment(s) of " + GraphParts.MIN_UPLOAD
+                        + " bytes or more";
+            } else {
+                draft.send(send, rest, r.envelopeOnly(), large);
+                return;
+            }
         }
-        throw calls.failures().failure(MessageId.GRAPH_SERVER_ERROR, mailbox, "Microsoft Graph created a draft but "
-                + "its answer has no message id; the message was not sent", draft, null);
-    }
-
-    private static String bcc(List<String> addresses) {
-        JSONArray list = new JSONArray();
-        for (String a : addresses) {
-            JSONObject email = new JSONObject();
-            email.put("address", a);
-            JSONObject recipient = new JSONObject();
-            recipient.put("emailAddress", email);
-            list.add(recipient);
-        }
-        JSONObject patch = new JSONObject();
-        patch.put("bccRecipients", list);
-        return patch.toJSONString();
+        throw calls.failures().failure(MessageId.GRAPH_MESSAGE_TOO_LARGE, send.mailbox, "The message is larger than "
+                + GraphMime.MAX_MIME + " bytes of MIME, which is over Microsoft Graph's request limit of "
+                + GraphMime.MAX_REQUEST + " bytes once base64 encoded" + why + "; not sent", null, null);
     }
 
     private URI uri(String mailbox, String rest) {
@@ -126,7 +132,7 @@ public final class GraphMailer {
     }
 
     /** A path segment: percent-encoded, {@code @} kept as Graph's documentation writes user principal names. */
-    private static String segment(String s) {
+    static String segment(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%40", "@");
     }
 
