@@ -22,7 +22,8 @@ import java.util.Map;
  * the server JVM, measured over the windows by {@link Measure}. Before the rows, an unmeasured pre-warm of both modes
  * (4 threads) so the first row does not carry this JVM's JIT warm-up.
  *
- * <p>{@code java ... GraphBench [threads=1,4] [warmup=3] [windows=5] [window=2] [prewarm=3] [out=target/bench]}.
+ * <p>{@code java ... GraphBench [threads=1,4] [warmup=3] [windows=5] [window=2] [prewarm=5] [modes=smtp,graph]
+ * [out=target/bench]} ({@code modes=graph}: only the Graph rows, e.g. under a profiler).
  */
 public final class GraphBench {
 
@@ -42,18 +43,21 @@ public final class GraphBench {
         double warmup = Double.parseDouble(a.getOrDefault("warmup", "3"));
         int windows = Integer.parseInt(a.getOrDefault("windows", "5"));
         double window = Double.parseDouble(a.getOrDefault("window", "2"));
-        double prewarm = Double.parseDouble(a.getOrDefault("prewarm", "3"));
+        double prewarm = Double.parseDouble(a.getOrDefault("prewarm", "5"));
+        List<String> modes = List.of(a.getOrDefault("modes", "smtp,graph").split(","));
         Path certs = Path.of(a.getOrDefault("out", "target/bench")).toAbsolutePath().resolve("certs");
         Certs.make(certs);
         if (prewarm > 0) {
-            row("smtp", 4, 0, 1, prewarm, certs);
-            row("graph", 4, 0, 1, prewarm, certs);
+            for (String mode : modes) {
+                row(mode, 4, 0, 1, prewarm, certs);
+            }
             System.out.println("(pre-warm done)");
         }
         List<Row> rows = new ArrayList<>();
         for (int t : threads) {
-            rows.add(row("smtp", t, warmup, windows, window, certs));
-            rows.add(row("graph", t, warmup, windows, window, certs));
+            for (String mode : modes) {
+                rows.add(row(mode, t, warmup, windows, window, certs));
+            }
         }
         System.out.println();
         System.out.printf(Locale.ROOT, "%d windows of %.0f s after %.0f s warm-up; nproc %d; load %s%n", windows, window,
