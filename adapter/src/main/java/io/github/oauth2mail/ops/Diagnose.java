@@ -2,10 +2,12 @@ package io.github.oauth2mail.ops;
 
 import io.github.oauth2mail.config.ConfigurationException;
 import io.github.oauth2mail.config.ConnectorSettings;
+import io.github.oauth2mail.config.Setting;
 import io.github.oauth2mail.config.SettingsSource;
 import io.github.oauth2mail.config.TlsSupport;
 import io.github.oauth2mail.failure.FailureKind;
 import io.github.oauth2mail.token.AccessToken;
+import io.github.oauth2mail.token.CredentialExpiry;
 import io.github.oauth2mail.token.TokenException;
 import io.github.oauth2mail.token.TokenProxies;
 import io.github.oauth2mail.token.TokenRefresher;
@@ -110,6 +112,7 @@ public final class Diagnose {
         }
         report.ok("configuration", describe(settings));
         reportSources(report, new ConfigOrigins(name, config, fileValues));
+        reportExpiry(report, settings, Instant.now());
         report.ok("token proxy", TokenProxies.describe(settings));
         try (TokenRefresher tokens = TokenRefresher.create(settings)) {
             boolean tokenOk = checkToken(report, settings, tokens);
@@ -123,15 +126,37 @@ public final class Diagnose {
         return report.finish(FAILED);
     }
 
-    /**
-     * Where each credential came from (never its value). Issue 15's credential expiry (certificate notAfter,
-     * {@code credential-expires}) belongs on these lines too: add it per setting here.
-     */
+    /** Where each credential came from (never its value); their expiry follows ({@link #reportExpiry}). */
     private static void reportSources(Report report, ConfigOrigins origins) {
         List<String> lines = origins.credentialLines();
         report.ok("credential sources", lines.isEmpty() ? "none set" : lines.size() + " set");
         for (String line : lines) {
             report.detail(line);
+        }
+    }
+
+    /**
+     * When each credential expires: certificates' {@code notAfter}, {@code credential-expires} for a secret. Within 30
+     * days the line says OAM119 and what to do; an expired credential fails the check.
+     */
+    static void reportExpiry(Report report, ConnectorSettings s, Instant now) {
+        List<CredentialExpiry.Entry> expiries = CredentialExpiry.of(s);
+        if (expiries.isEmpty()) {
+            report.ok("credential expiry", "none known (certificates: their notAfter; a secret: "
+                    + s.key(Setting.CREDENTIAL_EXPIRES) + ")");
+            return;
+        }
+        for (CredentialExpiry.Entry e : expiries) {
+            String step = "expiry of " + e.credential();
+            Duration left = Duration.between(now, e.expiresAt());
+            String fix = "create the next one and put it into " + s.key(Setting.byKey(e.credential()))
+                    + " (read again without a restart)";
+            if (left.isNegative() || left.isZero()) {
+                report.fail(step, "expired at " + e.expiresAt(), "OAM119", null, fix);
+            } else {
+                report.ok(step, e.expiresAt() + " (in " + CredentialExpiry.describe(left) + ")"
+                        + (left.compareTo(Duration.ofDays(30)) <= 0 ? "; OAM119: " + fix : ""));
+            }
         }
     }
 

@@ -17,9 +17,9 @@ import java.util.logging.Logger;
  * When a resource's credentials expire: certificates by their {@code notAfter}, a client secret or refresh token by
  * {@code credential-expires} (the start of that day, UTC). Warns (OAM119, WARNING) when 30, 7 and 1 days or less are
  * left, and once expired: once per threshold for each credential and date, not on every fetch; a replaced credential
- * with a new date starts over.
+ * with a new date starts over. Public for the diagnostic command ({@link #of}, {@link #describe}).
  */
-final class CredentialExpiry {
+public final class CredentialExpiry {
 
     /** Days before expiry at which OAM119 is logged (and health names the credential from the first one on). */
     static final int[] THRESHOLD_DAYS = {30, 7, 1};
@@ -27,14 +27,17 @@ final class CredentialExpiry {
     private static final Logger LOG = Logger.getLogger(CredentialExpiry.class.getName());
 
     /** A credential ({@code certificate-path}, {@code client-secret}, ...) and when it expires. */
-    record Entry(String credential, Instant expiresAt) {
+    public record Entry(String credential, Instant expiresAt) {
     }
 
     /** The smallest threshold (in days; 0 = expired) already warned about, per credential and date. */
     private final Map<Entry, Integer> warned = new HashMap<>();
 
+    CredentialExpiry() {
+    }
+
     /** Every known expiry of {@code s}'s credentials, soonest first. */
-    static List<Entry> of(ConnectorSettings s) {
+    public static List<Entry> of(ConnectorSettings s) {
         List<Entry> l = new ArrayList<>();
         s.certificate().ifPresent(c -> l.add(new Entry(Setting.CERTIFICATE_PATH.key(),
                 c.certificate().getNotAfter().toInstant())));
@@ -84,7 +87,7 @@ final class CredentialExpiry {
     }
 
     /** e.g. {@code 6 days 23 h}, {@code 5 h}. */
-    static String describe(Duration left) {
+    public static String describe(Duration left) {
         long days = left.toDays();
         long hours = left.minusDays(days).toHours();
         return days > 0 ? days + " days " + hours + " h" : Math.max(hours, 0) + " h";

@@ -38,16 +38,9 @@ import javax.net.ssl.SSLContext;
  * without a valid token fail at once with the error and what to fix. The next request is made by the first caller
  * after 5 minutes, or at once when a mail server rejects the still-held token ({@link #invalidate}). The error stays
  * visible in {@link #status()}.</li>
- * <li>Rotation: when the primary credential is rejected as wrong or expired and a secondary one is configured, the
- * secondary one is used from then on (until the resource restarts); the switch is logged (OAM105) and shown in
- * {@link #status()}.</li>
- * <li>Rotation without restart ({@link CredentialReloader}): the credentials are read again from the configuration
- * (MicroProfile Config asked again, key and certificate files read again) at most every 5 minutes with the fetches,
- * and at most every second while the identity provider rejects the credential (typed codes, {@link
- * TokenErrors#reloadCredentials}). A changed credential is used at once: the permanent-error back-off is lifted, the
- * primary source is active again, and OAM120 / audit OAM408 name the credential (never its value).</li>
- * <li>Expiry: certificates' {@code notAfter} and {@code credential-expires} are checked with each fetch and each
- * {@link #status()}; OAM119 once per threshold (30, 7, 1 days), and the soonest expiry in {@link #status()}.</li>
+ * <li>Credentials ({@link RotatingCredentials}): a secondary credential after the primary one is rejected (OAM105),
+ * credentials read again from the configuration without a restart (a changed one lifts the permanent-error back-off,
+ * OAM120), expiry warnings (OAM119); the active credential and the soonest expiry are in {@link #status()}.</li>
  * </ul>
  * Fetches run on their own threads ({@link RefresherThreads#fetches}); the refresh-ahead and retry timers
  * ({@link TokenTimer}) only hand fetches to them, so a caller's fetch never waits behind a timer or a slow refresh of
@@ -57,7 +50,7 @@ import javax.net.ssl.SSLContext;
 public final class TokenRefresher implements TokenProvider, AutoCloseable {
 
     private final ConnectorSettings settings;
-    private final Credentials credentials;
+    private final RotatingCredentials credentials;
     private final RefreshTiming timing;
     private final TokenEvents events;
     private final Clock clock;
@@ -65,8 +58,6 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
     private final ExecutorService fetches;
     private final ConcurrentMap<String, Slot> slots = new ConcurrentHashMap<>();
     private final LongAdder callersWaited = new LongAdder();
-    private final CredentialReloader reloader; // null: the sources are fixed (tests with scripted sources)
-    private final CredentialExpiry expiry = new CredentialExpiry();
     private volatile boolean closed;
 
     TokenRefresher(ConnectorSettings settings, List<TokenSource> sources, RefreshTiming timing) {
@@ -83,12 +74,12 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
     /** With a credential reloader (null: the sources never change). */
     TokenRefresher(ConnectorSettings settings, List<TokenSource> sources, CredentialReloader reloader,
                    RefreshTiming timing, Clock clock, TokenTimer timer, ExecutorService fetches) {
-        this.reloader = reloader;
         this.settings = settings;
-        this.credentials = new Credentials(sources);
+        Credentials inOrder = new Credentials(sources);
         this.timing = timing;
-        this.events = new TokenEvents(settings, credentials.perMailbox());
+        this.events = new TokenEvents(settings, inOrder.perMailbox());
         this.clock = clock;
+        this.credentials = new RotatingCredentials(settings, inOrder, reloader, events, clock, this::retryNow);
         this.timer = timer;
         this.fetches = fetches;
     }
@@ -132,10 +123,7 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
             return t;
         }
         callersWaited.increment();
-        TokenException last = slot.lastError;
-        if (reloader != null && last != null && TokenErrors.reloadCredentials(last)) {
-            reloadCredentials(true); // a fixed credential is used at once, not after the permanent-error back-off
-        }
+        credentials.rejectedBefore(slot.lastError); // a fixed credential is used at once, not after the back-off
         return await(slot, join(slot));
     }
 
@@ -163,7 +151,7 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
                 startFetch(slot);
             }
         }
-        events.invalidated(slot.mailbox, credentials.active().credential());
+        events.invalidated(slot.mailbox, credentials.active());
     }
 
     /** Registers a listener for token events (acquired, refreshed, failed, invalidated, credential switched). */
@@ -185,39 +173,11 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
             }
         }
         TokenException e = events.lastError();
-        ConnectorSettings current = currentSettings();
-        this.expiry.check(current, clock.instant());
-        List<CredentialExpiry.Entry> expiries = CredentialExpiry.of(current);
-        CredentialExpiry.Entry soonest = expiries.isEmpty() ? null : expiries.get(0);
+        CredentialExpiry.Entry soonest = credentials.soonestExpiry();
         return new TokenStatus(settings.name(), activeCredential(), expiry, events.lastRefresh(),
                 e == null ? null : e.errorCode(), e == null ? null : e.correlationId(),
                 e == null ? null : e.occurredAt(), e == null ? null : e.getMessage(), e != null && e.isPermanent(),
                 soonest == null ? null : soonest.credential(), soonest == null ? null : soonest.expiresAt());
-    }
-
-    /** The settings the credentials in use came from (the latest reload's, else the ones at start). */
-    private ConnectorSettings currentSettings() {
-        return reloader == null ? settings : reloader.current();
-    }
-
-    /**
-     * Reads the credentials again when due; when one changed, its new sources replace the old ones and the
-     * permanent-error back-off is lifted.
-     *
-     * @return true when a credential changed
-     */
-    private boolean reloadCredentials(boolean rejected) {
-        CredentialReloader.Result r = reloader.reload(clock.instant(), rejected);
-        if (r == null) {
-            return false;
-        }
-        if (r.sources() != null) {
-            credentials.replace(r.sources());
-        }
-        events.reloaded(r.changed());
-        retryNow();
-        expiry.check(r.settings(), clock.instant());
-        return true;
     }
 
     /**
@@ -234,7 +194,7 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
 
     /** The credential in use: the primary one, or the secondary one after a switch. */
     public String activeCredential() {
-        return credentials.active().credential();
+        return credentials.active();
     }
 
     /** How many {@link #token} calls found no servable token and had to wait for (or fail on) a fetch. */
@@ -332,44 +292,20 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
         }
     }
 
-    /** One fetch (on a refresher thread); with a secondary credential, one more when the primary is rejected. */
+    /** One fetch (on a refresher thread), with the credentials' failover and reload ({@link RotatingCredentials}). */
     private void run(Slot slot, CompletableFuture<AccessToken> f, boolean skipCache) {
         synchronized (slot) {
             slot.pendingStartsAt = null;
         }
-        if (reloader != null) {
-            reloadCredentials(false); // at most every 5 min: picks up a rotated credential before the old one expires
-        }
-        expiry.check(currentSettings(), clock.instant());
-        TokenSource source = credentials.active();
-        boolean reloaded = false;
-        while (true) {
-            try {
-                succeeded(slot, f, source.fetch(slot.mailbox, skipCache), source);
-                return;
-            } catch (TokenException e) {
-                TokenSource next = credentials.next(source, e, slot.mailbox, events);
-                if (next == null && !reloaded && reloader != null && TokenErrors.reloadCredentials(e)
-                        && reloadCredentials(true)) {
-                    reloaded = true; // the configuration has a new credential: try it now, once
-                    next = credentials.active();
-                }
-                if (next == null) {
-                    failed(slot, f, e, source);
-                    return;
-                }
-                source = next;
-            } catch (RuntimeException e) {
-                failed(slot, f, new TokenException(MessageId.TOKEN_FETCH_UNEXPECTED, TokenException.Kind.TRANSIENT,
-                        "Connector resource '"
-                        + settings.name() + "': unexpected " + e.getClass().getName() + " while fetching a token "
-                        + events.who(slot.mailbox, source.credential()), "internal_error", null, e), source);
-                return;
-            }
+        RotatingCredentials.Outcome o = credentials.fetch(slot.mailbox, skipCache);
+        if (o.error() == null) {
+            succeeded(slot, f, o.token(), o.credential());
+        } else {
+            failed(slot, f, o.error(), o.credential());
         }
     }
 
-    private void succeeded(Slot slot, CompletableFuture<AccessToken> f, AccessToken t, TokenSource source) {
+    private void succeeded(Slot slot, CompletableFuture<AccessToken> f, AccessToken t, String credential) {
         boolean first;
         synchronized (slot) {
             first = slot.current == null;
@@ -382,11 +318,11 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
             slot.cancelTimer();
             schedule(slot, () -> refreshAhead(slot), timing.refreshAhead(t));
         }
-        events.obtained(slot.mailbox, source.credential(), t, first);
+        events.obtained(slot.mailbox, credential, t, first);
         f.complete(t);
     }
 
-    private void failed(Slot slot, CompletableFuture<AccessToken> f, TokenException e, TokenSource source) {
+    private void failed(Slot slot, CompletableFuture<AccessToken> f, TokenException e, String credential) {
         Duration retryIn = null;
         int failures;
         synchronized (slot) {
@@ -415,7 +351,7 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
                 schedule(slot, () -> retry(slot, retry), retryIn);
             }
         }
-        events.failed(slot.mailbox, source.credential(), e, failures, retryIn, timing.permanentBackoff());
+        events.failed(slot.mailbox, credential, e, failures, retryIn, timing.permanentBackoff());
         f.completeExceptionally(e);
     }
 
@@ -491,7 +427,7 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
     }
 
     private String who(Slot slot) {
-        return events.who(slot.mailbox, credentials.active().credential());
+        return events.who(slot.mailbox, credentials.active());
     }
 
     private static TokenException callerError(TokenException e, String suffix) {

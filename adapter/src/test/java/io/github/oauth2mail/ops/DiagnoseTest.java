@@ -134,6 +134,65 @@ class DiagnoseTest {
     }
 
     @Test
+    void run_credentialExpiresIn10Days_reportsTheDateNextToTheSourcesWithOam119AndPasses() throws Exception {
+        Run none = run("diag", "--config", greenMailConfig().toString());
+        assertThat(none.out()).contains("[ OK ] credential expiry: none known (certificates: their notAfter; a secret: "
+                + "oauth2mail.diag.credential-expires)");
+
+        java.time.LocalDate date = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(10);
+        Map<String, String> m = OpsTesting.settings("diag", issuer, SMTPS_PORT, "implicit");
+        m.put("oauth2mail.diag.credential-expires", date.toString());
+        Run r = run("diag", "--config", config(m).toString());
+
+        assertThat(r.exit()).as(r.out()).isZero();
+        String line = "[ OK ] expiry of client-secret: " + date + "T00:00:00Z (in 9 days ";
+        assertThat(r.out()).contains(line).contains("; OAM119: create the next one and put it into "
+                + "oauth2mail.diag.client-secret (read again without a restart)");
+        assertThat(r.out().indexOf(line)).as("next to the credential sources")
+                .isGreaterThan(r.out().indexOf("client-secret: file "))
+                .isLessThan(r.out().indexOf("[ OK ] token proxy"));
+    }
+
+    @Test
+    void run_credentialExpired_failsWithOam119AndTheKeyToFix() throws Exception {
+        java.time.LocalDate date = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1);
+        Map<String, String> m = OpsTesting.settings("diag", issuer, SMTPS_PORT, "implicit");
+        m.put("oauth2mail.diag.credential-expires", date.toString());
+        Run r = run("diag", "--config", config(m).toString());
+
+        assertThat(r.exit()).as(r.out()).isEqualTo(Diagnose.FAILED);
+        assertThat(r.out()).contains("[FAIL] expiry of client-secret: expired at " + date + "T00:00:00Z")
+                .contains("Code: OAM119")
+                .contains("Fix: create the next one and put it into oauth2mail.diag.client-secret")
+                .contains("OAM422 RESULT: FAILED (expiry of client-secret)");
+    }
+
+    @Test
+    void reportExpiry_certificates_reportEachNotAfter() throws Exception {
+        Map<String, String> m = new java.util.HashMap<>();
+        m.put("oauth2mail.diag.provider", "entra");
+        m.put("oauth2mail.diag.tenant-id", "11111111-2222-3333-4444-555555555555");
+        m.put("oauth2mail.diag.client-id", "66666666-7777-8888-9999-000000000000");
+        m.put("oauth2mail.diag.certificate-path", CERTS.serverKeyStore().toString());
+        m.put("oauth2mail.diag.certificate-password", TestCertificates.PASSWORD);
+        m.put("oauth2mail.diag.mailbox", A);
+        io.github.oauth2mail.config.ConnectorSettings s = io.github.oauth2mail.config.ConnectorSettings.load("diag",
+                io.github.oauth2mail.config.SettingsSource.of(m), Map.of());
+        java.time.Instant notAfter = s.certificate().orElseThrow().certificate().getNotAfter().toInstant();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+
+        Diagnose.reportExpiry(new Report(new PrintStream(buf, true, StandardCharsets.UTF_8)), s,
+                notAfter.minus(java.time.Duration.ofDays(40)));
+        Diagnose.reportExpiry(new Report(new PrintStream(buf, true, StandardCharsets.UTF_8)), s,
+                notAfter.minus(java.time.Duration.ofDays(7)));
+
+        assertThat(buf.toString(StandardCharsets.UTF_8)).isEqualTo(
+                "[ OK ] expiry of certificate-path: " + notAfter + " (in 40 days 0 h)" + System.lineSeparator()
+                + "[ OK ] expiry of certificate-path: " + notAfter + " (in 7 days 0 h); OAM119: create the next one and "
+                + "put it into oauth2mail.diag.certificate-path (read again without a restart)" + System.lineSeparator());
+    }
+
+    @Test
     void run_proxyHostSet_reportsProxyAndFetchesTokenThroughIt() throws Exception {
         try (io.github.oauth2mail.testing.ConnectProxy proxy = io.github.oauth2mail.testing.ConnectProxy.start()) {
             Map<String, String> m = OpsTesting.settings("diag", issuer, SMTPS_PORT, "implicit");

@@ -87,6 +87,7 @@ public final class ConnectorFixture implements AutoCloseable {
         private int httpPort;
         private final java.util.List<Path> extraDeployments = new java.util.ArrayList<>();
         private final Map<String, String> systemProperties = new LinkedHashMap<>();
+        private final java.util.List<String> postBootCommands = new java.util.ArrayList<>();
 
         private Builder(String name) {
             this.name = name;
@@ -112,6 +113,15 @@ public final class ConnectorFixture implements AutoCloseable {
         /** A {@code -D} JVM option of the Payara process (the ops tests open JMX remote with it). */
         public Builder systemProperty(String name, String value) {
             systemProperties.put(name, value);
+            return this;
+        }
+
+        /**
+         * One more asadmin command, run before those of the checked-in post-boot file (which stays unchanged; the
+         * fixture runs a copy with the extra lines in front), e.g. server configuration the connector reads.
+         */
+        public Builder postBootCommand(String command) {
+            postBootCommands.add(command);
             return this;
         }
 
@@ -162,7 +172,7 @@ public final class ConnectorFixture implements AutoCloseable {
                     }
                 });
                 PayaraMicro.Builder payara = PayaraMicro.builder(work)
-                        .postBootCommandFile(Layout.payaraConfig().resolve("post-boot-connector.asadmin"))
+                        .postBootCommandFile(postBootFile(work, postBootCommands))
                         .deploy(Layout.sampleWar())
                         .httpPort(httpPort)
                         .echo(echo);
@@ -178,6 +188,17 @@ public final class ConnectorFixture implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /** The checked-in post-boot file, or a copy of it in {@code work} with the extra commands in front. */
+    private static Path postBootFile(Path work, java.util.List<String> extra) throws IOException {
+        Path checkedIn = Layout.payaraConfig().resolve("post-boot-connector.asadmin");
+        if (extra.isEmpty()) {
+            return checkedIn;
+        }
+        Path copy = work.resolve("post-boot-connector.asadmin");
+        Files.writeString(copy, String.join("\n", extra) + "\n" + Files.readString(checkedIn));
+        return copy;
     }
 
     /** A copy of the test trust store under {@link #TRUST_STORE_PASSWORD}, so a leak of that password is noticeable. */

@@ -42,7 +42,7 @@ public final class TokenIssuer implements AutoCloseable {
     private final HttpsServer server;
     private final ExecutorService executor;
     private final String clientId;
-    private final String clientSecret;
+    private volatile String clientSecret;
     private final Consumer<String> onIssue;
     private final SecureRandom random = new SecureRandom();
     private final AtomicInteger requests = new AtomicInteger();
@@ -142,6 +142,14 @@ public final class TokenIssuer implements AutoCloseable {
      */
     public void rejectClients(boolean value) {
         rejectClients = value;
+    }
+
+    /**
+     * Accepts only {@code secret} from now on, as an identity provider does after the app's old secret was deleted
+     * and a new one created (a rotation); requests with the old secret get 401 {@code invalid_client}.
+     */
+    public void clientSecret(String secret) {
+        clientSecret = secret;
     }
 
     /** Revokes every token issued so far: the mail server stops accepting them at once. */
