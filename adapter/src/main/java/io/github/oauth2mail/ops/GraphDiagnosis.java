@@ -83,7 +83,8 @@ final class GraphDiagnosis {
                     + " (unauthenticated GET " + uri.getPath() + ": HTTP " + r.statusCode() + ")");
             return true;
         } catch (IOException e) {
-            report.fail(step, "not reachable over HTTPS: " + e, KnownFailures.code(e), null,
+            // the HTTP client's own exception (ConnectException, SSLHandshakeException, HttpConnectTimeoutException)
+            report.fail(step, "not reachable over HTTPS: " + e, e.getClass().getSimpleName(), null,
                     advice(s, MessageId.GRAPH_UNREACHABLE));
             return false;
         } catch (InterruptedException e) {
