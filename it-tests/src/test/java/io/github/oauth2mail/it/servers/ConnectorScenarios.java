@@ -32,6 +32,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * WAR sends and reads back with XOAUTH2 through the connector's pooled Session; one token for the first send and the IMAP read; a revoked
  * token is replaced once for parallel sends; 6 s tokens over four lifetimes; no secret or token in the server's log
  * with the connector at FINEST and the protocol trace on. One server for all, in order (the issuer's counts carry over).
+ * With {@link #viaGraph()} the same scenarios run with {@code send-via=graph}: messages leave through the Graph
+ * emulator (which delivers them into GreenMail), the inbox is still read over IMAP/POP3.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
