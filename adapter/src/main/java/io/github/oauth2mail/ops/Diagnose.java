@@ -41,8 +41,9 @@ import javax.net.ssl.SSLSocketFactory;
  * Settings are the {@code oauth2mail.<name>.*} keys, read from the properties file (full keys, or keys without the
  * {@code oauth2mail.<name>.} prefix), then system properties, then environment variables
  * ({@code OAUTH2MAIL_<NAME>_CLIENT_SECRET}). Steps: configuration, access token, TCP connect, SMTP session (TLS,
- * server identity, EHLO, AUTH), optionally a test message, QUIT; with {@code send-via=graph} after the token:
- * its scope, the Graph endpoint over HTTPS and optionally a test message through Graph ({@link GraphDiagnosis}). Each prints OK or FAIL with the code and the fix.
+ * server identity, EHLO, AUTH), optionally a test message, QUIT; with {@code send-via=graph} after the token: its
+ * scope, the Graph endpoint over HTTPS and optionally a test message through Graph ({@link GraphDiagnosis}). Each
+ * prints OK or FAIL with the code and the fix.
  * Exit code 0 only when every step passed; 1 when a check failed; 2 for usage or configuration errors. Uses the
  * adapter's own classes (settings, refresher, SMTP connection), and prints no secret and no token.
  */
