@@ -4,6 +4,7 @@ import io.github.oauth2mail.config.ConfigurationException;
 import io.github.oauth2mail.config.ConnectorSettings;
 import io.github.oauth2mail.config.Setting;
 import io.github.oauth2mail.config.SettingsSource;
+import io.github.oauth2mail.ops.AuditLog;
 import io.github.oauth2mail.transport.AdapterSessions;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionManager;
@@ -173,7 +174,8 @@ public class OAuth2MailManagedConnectionFactory
         }
         ConnectorSettings s = rt.settings();
         LOG.info("OAM303 Connector resource '" + configName + "' ready: " + s.provider() + ", mailbox " + s.mailbox()
-                + ", SMTP " + s.smtpHost() + ":" + s.smtpPort() + " (" + s.smtpTls() + ")");
+                + (s.sendVia() == ConnectorSettings.SendVia.GRAPH ? ", Microsoft Graph " + AuditLog.submissionServer(s)
+                : ", SMTP " + AuditLog.submissionServer(s) + " (" + s.smtpTls() + ")"));
         return rt;
     }
 

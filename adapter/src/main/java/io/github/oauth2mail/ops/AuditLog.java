@@ -1,6 +1,7 @@
 package io.github.oauth2mail.ops;
 
 import io.github.oauth2mail.config.ConnectorSettings;
+import io.github.oauth2mail.failure.MailFailure;
 import io.github.oauth2mail.token.TokenEvent;
 import io.github.oauth2mail.token.TokenException;
 import io.github.oauth2mail.token.TokenListener;
@@ -21,6 +22,7 @@ import java.util.logging.Logger;
  * OAM408 credential reloaded  ... credential=client-secret (changed in the configuration; used from now on, no restart)
  * OAM406 mail server authentication failed ... server=smtp.office365.com:587 code=535 5.7.3
  * OAM406 mail server authentication failed ... protocol=IMAP server=outlook.office365.com:993 code=401
+ * OAM406 mail server authentication failed ... protocol=Graph server=https://graph.microsoft.com code=HTTP 403 ErrorAccessDenied
  * OAM407 send refused permanently ... server=smtp.office365.com:587 id=OAM209 code=550 5.7.1
  * </pre>
  */
@@ -64,16 +66,30 @@ public final class AuditLog implements TokenListener {
         }
     }
 
-    /** A mail server did not accept the token (or refused AUTH). */
+    /** A mail server (or Microsoft Graph, {@code send-via=graph}) did not accept the token (or refused AUTH). */
     void authenticationFailed(String mailbox, Throwable e) {
-        LOG.warning("OAM406 mail server authentication failed " + who(mailbox) + " server=" + settings.smtpHost() + ":"
-                + settings.smtpPort() + " code=" + KnownFailures.code(e));
+        String code = KnownFailures.code(e);
+        MailFailure f = MailFailure.in(e);
+        if (code == null && f != null) {
+            code = f.serverReply(); // Graph: HTTP 403 ErrorAccessDenied
+        }
+        LOG.warning("OAM406 mail server authentication failed " + who(mailbox)
+                + (graph(settings) ? " protocol=Graph" : "") + " server=" + submissionServer(settings) + " code=" + code);
+    }
+
+    /** Where this resource's sends go: {@code smtp.host:port}, or the Graph endpoint with {@code send-via=graph}. */
+    public static String submissionServer(ConnectorSettings s) {
+        return graph(s) ? s.graphEndpoint().toString() : s.smtpHost() + ":" + s.smtpPort();
+    }
+
+    private static boolean graph(ConnectorSettings s) {
+        return s.sendVia() == ConnectorSettings.SendVia.GRAPH;
     }
 
     /** The mail server refused a send permanently (5xx): counted per mailbox; repeated ones get a mailbox blocked. */
     void permanentRefusal(String mailbox, String id, String code) {
-        LOG.warning("OAM407 send refused permanently " + who(mailbox) + " server=" + settings.smtpHost() + ":"
-                + settings.smtpPort() + " id=" + id + " code=" + code);
+        LOG.warning("OAM407 send refused permanently " + who(mailbox) + " server=" + submissionServer(settings)
+                + " id=" + id + " code=" + code);
     }
 
     /** An IMAP/POP3 server did not accept the token, nor a freshly fetched one. */

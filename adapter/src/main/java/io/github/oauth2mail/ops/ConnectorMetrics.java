@@ -178,7 +178,7 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoClosea
     }
 
     private String smtpServer() {
-        return settings.smtpHost() + ":" + settings.smtpPort();
+        return AuditLog.submissionServer(settings);
     }
 
     @Override
@@ -227,6 +227,9 @@ public final class ConnectorMetrics implements ConnectorMetricsMBean, AutoClosea
 
     @Override
     public String getMailServer() {
+        if (settings.sendVia() == io.github.oauth2mail.config.ConnectorSettings.SendVia.GRAPH) {
+            return AuditLog.submissionServer(settings) + " (Microsoft Graph)";
+        }
         return settings.smtpHost() + ":" + settings.smtpPort() + " (" + settings.smtpTls().name().toLowerCase(java.util.Locale.ROOT) + ")";
     }
 

@@ -43,7 +43,9 @@ import javax.net.ssl.SSLSocketFactory;
  * Settings are the {@code oauth2mail.<name>.*} keys, read from the properties file (full keys, or keys without the
  * {@code oauth2mail.<name>.} prefix), then system properties, then environment variables
  * ({@code OAUTH2MAIL_<NAME>_CLIENT_SECRET}). Steps: configuration, access token, TCP connect, SMTP session (TLS,
- * server identity, EHLO, AUTH), optionally a test message, QUIT. Each prints OK or FAIL with the code and the fix.
+ * server identity, EHLO, AUTH), optionally a test message, QUIT; with {@code send-via=graph} after the token: its
+ * scope, the Graph endpoint over HTTPS and optionally a test message through Graph ({@link GraphDiagnosis}). Each
+ * prints OK or FAIL with the code and the fix.
  * Exit code 0 only when every step passed; 1 when a check failed; 2 for usage or configuration errors. Uses the
  * adapter's own classes (settings, refresher, SMTP connection), and prints no secret and no token.
  */
@@ -116,6 +118,10 @@ public final class Diagnose {
         report.ok("token proxy", TokenProxies.describe(settings));
         try (TokenRefresher tokens = TokenRefresher.create(settings)) {
             boolean tokenOk = checkToken(report, settings, tokens);
+            if (settings.sendVia() == ConnectorSettings.SendVia.GRAPH) {
+                GraphDiagnosis.run(report, settings, tokens, tokenOk, sendTo);
+                return report.finish(FAILED);
+            }
             checkTcp(report, settings);
             if (tokenOk) {
                 checkSmtp(report, settings, tls, tokens, sendTo);
@@ -215,19 +221,25 @@ public final class Diagnose {
     private static void sendTest(Report report, ConnectorSettings s, SmtpConnection c, String sendTo) {
         String step = "test message to " + sendTo;
         try {
-            MimeMessage msg = new MimeMessage(Session.getInstance(new Properties()));
-            msg.setFrom(new InternetAddress(s.mailbox()));
-            msg.setRecipients(MimeMessage.RecipientType.TO, sendTo);
-            msg.setSubject("OAuth2 mail connector diagnostic test (" + s.name() + ")");
-            msg.setText("Test message sent by io.github.oauth2mail.ops.Diagnose for connector resource '" + s.name()
-                    + "' at " + Instant.now() + ".");
-            msg.saveChanges();
+            MimeMessage msg = testMessage(s, sendTo);
             Address[] to = msg.getAllRecipients();
             c.send(msg, to);
             report.ok(step, "accepted by the server");
         } catch (MessagingException e) {
             report.fail(step, e.getMessage(), KnownFailures.code(e), null, KnownFailures.fix(s, e));
         }
+    }
+
+    /** The test message: from the mailbox to {@code sendTo}, naming the resource. */
+    static MimeMessage testMessage(ConnectorSettings s, String sendTo) throws MessagingException {
+        MimeMessage msg = new MimeMessage(Session.getInstance(new Properties()));
+        msg.setFrom(new InternetAddress(s.mailbox()));
+        msg.setRecipients(MimeMessage.RecipientType.TO, sendTo);
+        msg.setSubject("OAuth2 mail connector diagnostic test (" + s.name() + ")");
+        msg.setText("Test message sent by io.github.oauth2mail.ops.Diagnose for connector resource '" + s.name()
+                + "' at " + Instant.now() + ".");
+        msg.saveChanges();
+        return msg;
     }
 
     private static String describe(ConnectorSettings s) {
@@ -244,6 +256,10 @@ public final class Diagnose {
         }
         if (s.credential() != null) {
             sb.append(", credential ").append(s.credential().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        if (s.sendVia() == ConnectorSettings.SendVia.GRAPH) {
+            return sb.append(", mailbox ").append(s.mailbox()).append(", send via Microsoft Graph ")
+                    .append(s.graphEndpoint()).append(s.graphDraftRoute() ? " (draft route on)" : "").toString();
         }
         return sb.append(", mailbox ").append(s.mailbox()).append(", SMTP ").append(s.smtpHost()).append(':')
                 .append(s.smtpPort()).append(" (").append(s.smtpTls().name().toLowerCase(Locale.ROOT))

@@ -34,6 +34,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -134,6 +135,7 @@ public final class GraphEmulator implements AutoCloseable {
     private final Deque<Canned> canned = new ArrayDeque<>();
     private final List<CountDownLatch> hangs = new ArrayList<>();
     private volatile CountDownLatch hold;
+    private volatile Consumer<Delivered> onDelivery = d -> { };
     private int inFlight;
     private int maxInFlight;
 
@@ -158,6 +160,16 @@ public final class GraphEmulator implements AutoCloseable {
     /** The value for {@code graph-endpoint}. */
     public String endpoint() {
         return "https://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * From now on every delivered message is also handed to {@code listener} (e.g. to put it into a test mail
+     * server's mailboxes, as Exchange delivers what Graph sent), before the client gets its {@code 202}; an exception
+     * from the listener makes the emulator answer {@code 400}.
+     */
+    public GraphEmulator onDelivery(Consumer<Delivered> listener) {
+        onDelivery = listener;
+        return this;
     }
 
     /** From now on this token gets {@code 401 InvalidAuthenticationToken}. */
@@ -571,7 +583,9 @@ public final class GraphEmulator implements AutoCloseable {
         if (to.isEmpty()) {
             throw new IllegalArgumentException("no recipients");
         }
-        delivered.add(new Delivered(mailbox, msg, raw, List.copyOf(to)));
+        Delivered d = new Delivered(mailbox, msg, raw, List.copyOf(to));
+        onDelivery.accept(d);
+        delivered.add(d);
     }
 
     private static byte[] readBounded(InputStream in) throws IOException {

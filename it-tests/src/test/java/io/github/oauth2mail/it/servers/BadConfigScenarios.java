@@ -18,19 +18,24 @@ public abstract class BadConfigScenarios {
 
     protected abstract ServerFixture.Launcher launcher();
 
+    /** True: the connector is configured to send through Microsoft Graph (the emulator) instead of SMTP. */
+    protected boolean viaGraph() {
+        return false;
+    }
+
     @Test
     void send_mailboxMissing_failsAndServerLogNamesTheKeyWithoutSecrets() throws Exception {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("OAUTH2MAIL_DEMO_MAILBOX", null);
         env.put("OAUTH2MAIL_DEMO_MAIL_DEBUG", "true");
         try (ServerFixture fixture = ServerFixture.start(getClass().getSimpleName() + "-no-mailbox", launcher(), env,
-                3600)) {
+                3600, viaGraph())) {
 
             Reply reply = fixture.app().send("someone@example.org", "never sent", "no mailbox configured");
 
             assertThat(reply.status()).as(reply.body()).isGreaterThanOrEqualTo(500);
             assertThat(fixture.mail().received()).isEmpty();
-            assertThat(fixture.mail().smtpLogins()).isEmpty();
+            assertThat(fixture.submissions()).isEmpty();
             assertThat(fixture.issuer().requestCount()).isZero();
             Logs.awaitMentions(fixture.server(), "oauth2mail.demo.mailbox");
             Logs.assertNoSecret(fixture.server(), Map.of("client secret", ConnectorFixture.CLIENT_SECRET,
@@ -44,13 +49,13 @@ public abstract class BadConfigScenarios {
         env.put("OAUTH2MAIL_DEMO_CLIENT_SECRET", WRONG_SECRET);
         env.put("OAUTH2MAIL_DEMO_MAIL_DEBUG", "true");
         try (ServerFixture fixture = ServerFixture.start(getClass().getSimpleName() + "-wrong-secret", launcher(), env,
-                3600)) {
+                3600, viaGraph())) {
 
             Reply reply = fixture.app().send("someone@example.org", "never sent", "wrong client secret");
 
             assertThat(reply.status()).as(reply.body()).isGreaterThanOrEqualTo(500);
             assertThat(fixture.mail().received()).isEmpty();
-            assertThat(fixture.mail().smtpLogins()).isEmpty();
+            assertThat(fixture.submissions()).isEmpty();
             assertThat(fixture.issuer().requestCount()).isPositive();
             assertThat(fixture.issuer().issuedCount()).isZero();
             Logs.awaitMentions(fixture.server(), "invalid_client", ConnectorFixture.CLIENT_ID);

@@ -2,6 +2,7 @@ package io.github.oauth2mail.it.support;
 
 import io.github.oauth2mail.testing.TestCertificates;
 import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.user.UserException;
 import com.icegreen.greenmail.user.UserImpl;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
@@ -95,6 +96,25 @@ public final class MailServer implements AutoCloseable {
 
     private GreenMailUser user() {
         return greenMail.getUserManager().getUserByEmail(mailbox);
+    }
+
+    /**
+     * Puts {@code message} into the mailbox of each of {@code recipients} (created as GreenMail does for SMTP), as
+     * Exchange delivers what Microsoft Graph sent: the Graph emulator's deliveries become readable over IMAP/POP3 and
+     * appear in {@link #received()}. No SMTP transaction is recorded.
+     */
+    public synchronized void deliver(MimeMessage message, List<String> recipients) {
+        for (String address : recipients) {
+            GreenMailUser user = greenMail.getUserManager().getUserByEmail(address);
+            try {
+                if (user == null) {
+                    user = greenMail.getUserManager().createUser(address, address, address);
+                }
+            } catch (UserException e) {
+                throw new IllegalStateException("cannot create GreenMail user " + address, e);
+            }
+            user.deliver(message);
+        }
     }
 
     /** Every message GreenMail has accepted, in order. */
