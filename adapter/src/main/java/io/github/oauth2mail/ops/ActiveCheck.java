@@ -12,8 +12,8 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * The active health check of a connector resource (MBean operation {@code check()}): asks the refresher for a token
  * (from its cache when valid; a request to the identity provider only when needed and not held back by its back-off)
- * and, when the mail server refused the last connection, opens and closes one SMTP connection. At most one probe per
- * 30 s, so a health endpoint polled often neither hammers the identity provider nor uses up the mailbox's connections.
+ * and, when the mail server refused the last connection, opens and closes one SMTP connection (SMTP mode only: with
+ * {@code send-via=graph} the token is all it checks). At most one probe per 30 s, so a health endpoint polled often neither hammers the identity provider nor uses up the mailbox's connections.
  */
 final class ActiveCheck {
 
@@ -44,7 +44,9 @@ final class ActiveCheck {
         } catch (TokenException e) {
             return metrics.health(); // the refresher's status holds the error
         }
-        if (metrics.mailServerRefused()) {
+        // Graph mode: no probe of the mail server. SMTP is never used, and Graph has no authenticated request that
+        // Mail.Send alone allows short of sending; its refusal clears with the next send it accepts.
+        if (metrics.mailServerRefused() && settings.sendVia() == ConnectorSettings.SendVia.SMTP) {
             try (SmtpConnection c = SmtpConnection.open(settings, tls, tokens, settings.mailbox())) {
                 metrics.mailServerAccepted();
             } catch (MessagingException | RuntimeException e) {

@@ -97,4 +97,18 @@ class GraphOpsTest {
         assertThat(attribute("gops-denied", "HealthStatus")).isEqualTo("DOWN");
         assertThat((String) attribute("gops-denied", "HealthReason")).contains(graph.endpoint());
     }
+
+    @Test
+    void healthCheck_graphModeAfterARefusal_probesNoSmtpServer() throws Exception {
+        Session session = session("gops-check");
+        graph.enqueue(403, "ErrorAccessDenied", null);
+        assertThatThrownBy(() -> Transport.send(message(session, A, "denied"))).hasMessageContaining("OAM603");
+
+        String health = (String) java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                .invoke(OpsTesting.mbeanName("gops-check"), "check", new Object[0], new String[0]);
+
+        // an SMTP probe would have failed on the unused SMTP port and named it as the refusing server
+        assertThat(health).contains("DOWN").contains(graph.endpoint()).doesNotContain("127.0.0.1:" + UNUSED_SMTP_PORT);
+        assertThat((String) attribute("gops-check", "HealthReason")).doesNotContain("127.0.0.1:" + UNUSED_SMTP_PORT);
+    }
 }
