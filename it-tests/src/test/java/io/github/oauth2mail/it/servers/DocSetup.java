@@ -93,6 +93,28 @@ public final class DocSetup implements AppServer {
     }
 
     static DocSetup start(Kind kind, String name, Map<String, String> demo) throws IOException {
+        Path home = freshHome(kind, name);
+        Path shell = Layout.work(name).resolve("shell");
+        Map<String, String> env = ServerLayout.withJavaHome(placeholders(kind, home, demo));
+
+        if (kind == Kind.PAYARA) {
+            // the doc shows the file's content and names it post-boot.asadmin
+            Files.writeString(shell.resolve("post-boot.asadmin"), DocBlocks.block(kind.doc(), "payara-post-boot"));
+        } else {
+            runBlock(name, kind.doc(), kind.setupBlock, env, "setup");
+        }
+        Map<String, String> startEnv = new LinkedHashMap<>(env);
+        startEnv.put("OAUTH2MAIL_OFFICE365_TRUST_STORE_PATH", demo.get("OAUTH2MAIL_DEMO_TRUST_STORE_PATH"));
+        startEnv.put("OAUTH2MAIL_OFFICE365_TRUST_STORE_PASSWORD", demo.get("OAUTH2MAIL_DEMO_TRUST_STORE_PASSWORD"));
+        return launch(kind, name, DocBlocks.block(DocBlocks.doc(DOC), "oauth2-settings") + "\n"
+                + DocBlocks.block(kind.doc(), kind.startBlock), startEnv, "", "server-console");
+    }
+
+    /**
+     * A fresh copy of the distribution (none for Payara Micro) in the work folder {@code name}, and an empty
+     * {@code shell} folder there for the blocks; returns the server's home.
+     */
+    static Path freshHome(Kind kind, String name) throws IOException {
         Path work = Layout.work(name);
         Path home = work.resolve(kind.home);
         Path shell = work.resolve("shell");
@@ -102,40 +124,50 @@ public final class DocSetup implements AppServer {
         if (kind != Kind.PAYARA) {
             ServerLayout.copyTree(kind == Kind.WILDFLY ? ServerLayout.wildflyDist() : ServerLayout.libertyDist(), home);
         }
-        Map<String, String> env = ServerLayout.withJavaHome(placeholders(kind, home, demo));
+        return home;
+    }
 
-        if (kind == Kind.PAYARA) {
-            // the doc shows the file's content and names it post-boot.asadmin
-            Files.writeString(shell.resolve("post-boot.asadmin"), DocBlocks.block(kind.doc(), "payara-post-boot"));
-        } else {
-            Files.writeString(shell.resolve("setup.sh"), DocBlocks.block(kind.doc(), kind.setupBlock));
-            ServerProcess.run("setup", List.of("bash", "-eu", "setup.sh"), shell, env, work.resolve("setup.log"),
-                    Duration.ofSeconds(300));
-        }
-        Files.writeString(shell.resolve("start.sh"), DocBlocks.block(DocBlocks.doc(DOC), "oauth2-settings") + "\n"
-                + DocBlocks.block(kind.doc(), kind.startBlock));
+    /** Runs the block marked {@code block} of {@code doc} as written ({@code bash -eu}, in the work folder's shell folder); output: {@code <log>.log}. */
+    static void runBlock(String name, Path doc, String block, Map<String, String> env, String log) throws IOException {
+        Path work = Layout.work(name);
+        Path shell = work.resolve("shell");
+        Files.writeString(shell.resolve(block + ".sh"), DocBlocks.block(doc, block));
+        ServerProcess.run(block, List.of("bash", "-eu", block + ".sh"), shell, env, work.resolve(log + ".log"),
+                Duration.ofSeconds(300));
+    }
+
+    /**
+     * Starts the server set up in the work folder {@code name} by the shell text {@code script} (the doc's start block,
+     * after the settings block when the connector is configured), with {@code env}, a free HTTP port and
+     * {@code jvmArgs} added to the server JVM's options; fails unless the sample app started. Output: {@code <log>.log}.
+     */
+    static DocSetup launch(Kind kind, String name, String script, Map<String, String> env, String jvmArgs, String log)
+            throws IOException {
+        Path work = Layout.work(name);
+        Path home = work.resolve(kind.home);
+        Path shell = work.resolve("shell");
+        Files.writeString(shell.resolve("start.sh"), script);
         Map<String, String> startEnv = new LinkedHashMap<>(env);
-        startEnv.put("OAUTH2MAIL_OFFICE365_TRUST_STORE_PATH", demo.get("OAUTH2MAIL_DEMO_TRUST_STORE_PATH"));
-        startEnv.put("OAUTH2MAIL_OFFICE365_TRUST_STORE_PASSWORD", demo.get("OAUTH2MAIL_DEMO_TRUST_STORE_PASSWORD"));
+        String extra = jvmArgs.isEmpty() ? "" : " " + jvmArgs;
         int port;
         if (kind == Kind.WILDFLY) {
             int offset = WildFly.freeOffset();
             port = 8080 + offset;
             startEnv.put("JAVA_OPTS", "-Xmx512m -Djava.net.preferIPv4Stack=true -Djboss.socket.binding.port-offset="
-                    + offset + " -Djboss.bind.address=127.0.0.1 -Djboss.bind.address.management=127.0.0.1");
+                    + offset + " -Djboss.bind.address=127.0.0.1 -Djboss.bind.address.management=127.0.0.1" + extra);
         } else if (kind == Kind.LIBERTY) {
             port = ServerLayout.freePort();
             startEnv.put("DEFAULT_HTTP_PORT", String.valueOf(port));
-            startEnv.put("JVM_ARGS", "-Xmx512m -Djava.net.preferIPv4Stack=true");
+            startEnv.put("JVM_ARGS", "-Xmx512m -Djava.net.preferIPv4Stack=true" + extra);
         } else {
             port = ServerLayout.freePort();
             Path tmp = Files.createDirectories(home.resolve("tmp"));
             startEnv.put("JAVA_TOOL_OPTIONS", "-Xmx512m -Djava.net.preferIPv4Stack=true -Dpayaramicro.port=" + port
-                    + " -Djava.io.tmpdir=" + tmp);
+                    + " -Djava.io.tmpdir=" + tmp + extra);
             startEnv.put("PATH", Layout.serverJavaHome().resolve("bin") + ":" + System.getenv("PATH"));
         }
         ServerProcess process = ServerProcess.start(kind.name().toLowerCase(java.util.Locale.ROOT),
-                List.of("bash", "-eu", "start.sh"), shell, startEnv, work.resolve("server-console.log"),
+                List.of("bash", "-eu", "start.sh"), shell, startEnv, work.resolve(log + ".log"),
                 line -> line.contains("WFLYSRV0025") || line.contains("WFLYSRV0026") || line.contains("CWWKF0011I")
                         || line.contains(" ready in "));
         String ready = process.awaitReady(Duration.ofSeconds(240));

@@ -1,0 +1,173 @@
+package io.github.oauth2mail.it.servers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.oauth2mail.it.support.ConnectorFixture;
+import io.github.oauth2mail.it.support.DocBlocks;
+import io.github.oauth2mail.it.support.Layout;
+import io.github.oauth2mail.it.support.MailServer;
+import io.github.oauth2mail.it.support.SampleAppClient;
+import io.github.oauth2mail.it.support.SampleAppClient.Reply;
+import io.github.oauth2mail.it.support.TokenIssuer;
+import io.github.oauth2mail.testing.TestCertificates;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * docs/migrating.md run as written on a fresh unzip: the server's own mail session with a user name and password
+ * (the block marked {@code <server>-basic-auth}) sends the unchanged sample app's mail with a password login to
+ * GreenMail; then the page's switch ({@code <server>-switch}, and for WildFly docs/servers.md's setup block) moves
+ * {@code mail/office365} to the connector, and the next mail goes with XOAUTH2. The placeholders are those of
+ * docs/servers.md plus the page's {@code MAIL_*} variables ({@link #MAIL_PLACEHOLDERS}), as environment variables.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+public abstract class BasicAuthDocScenarios {
+
+    /** The page. */
+    public static final Path MIGRATING = DocBlocks.doc("migrating.md");
+    /** The variables the page's basic-auth blocks read besides docs/servers.md's placeholders (as Payara's block). */
+    public static final List<String> MAIL_PLACEHOLDERS =
+            List.of("MAIL_HOST", "MAIL_USER", "MAIL_PASSWORD", "MAIL_SMTPS_PORT", "MAIL_IMAPS_PORT");
+    /** The mailbox password GreenMail accepts for PLAIN/LOGIN. */
+    static final String PASSWORD = "basic-password-1";
+
+    private MailServer mail;
+    private TokenIssuer issuer;
+    private AppServer basic;
+    private AppServer connector;
+    private Map<String, String> demo;
+    private Map<String, String> env;
+
+    /** Which server. */
+    protected abstract DocSetup.Kind kind();
+
+    /** The page's blocks for this server: {@code wildfly} gives {@code wildfly-basic-auth}, {@code wildfly-switch}. */
+    public static String block(DocSetup.Kind kind, String what) {
+        return kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + what;
+    }
+
+    /** The page's placeholders filled from the fixture's values; the host by name, as the certificate has it. */
+    static Map<String, String> placeholders(DocSetup.Kind kind, Path home, Map<String, String> demo) {
+        Map<String, String> p = new LinkedHashMap<>(DocSetup.placeholders(kind, home, demo));
+        p.put("MAIL_HOST", "localhost");
+        p.put("MAIL_USER", demo.get("OAUTH2MAIL_DEMO_MAILBOX"));
+        p.put("MAIL_PASSWORD", PASSWORD);
+        p.put("MAIL_SMTPS_PORT", demo.get("OAUTH2MAIL_DEMO_SMTP_PORT"));
+        p.put("MAIL_IMAPS_PORT", demo.get("OAUTH2MAIL_DEMO_IMAP_PORT"));
+        return p;
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        String name = getClass().getSimpleName();
+        TestCertificates certs = Layout.certificates();
+        Path trustStore = ConnectorFixture.withPassword(certs.trustStore(), Layout.work(name).resolve("trust.p12"));
+        // GreenMail with a password login only, as the mail server before the switch (a token validator set on the
+        // mailbox would check every login, PLAIN and LOGIN too, as a token)
+        mail = MailServer.start(certs, ConnectorFixture.MAILBOX, PASSWORD);
+        issuer = TokenIssuer.start(certs, ConnectorFixture.CLIENT_ID, ConnectorFixture.CLIENT_SECRET, 3600, t -> { });
+        demo = new LinkedHashMap<>();
+        demo.put("OAUTH2MAIL_DEMO_TOKEN_ENDPOINT", issuer.endpoint().toString());
+        demo.put("OAUTH2MAIL_DEMO_CLIENT_ID", ConnectorFixture.CLIENT_ID);
+        demo.put("OAUTH2MAIL_DEMO_CLIENT_SECRET", ConnectorFixture.CLIENT_SECRET);
+        demo.put("OAUTH2MAIL_DEMO_SCOPE", ConnectorFixture.SCOPE);
+        demo.put("OAUTH2MAIL_DEMO_MAILBOX", ConnectorFixture.MAILBOX);
+        demo.put("OAUTH2MAIL_DEMO_SMTP_HOST", MailServer.HOST);
+        demo.put("OAUTH2MAIL_DEMO_SMTP_PORT", String.valueOf(mail.smtpsPort()));
+        demo.put("OAUTH2MAIL_DEMO_IMAP_HOST", MailServer.HOST);
+        demo.put("OAUTH2MAIL_DEMO_IMAP_PORT", String.valueOf(mail.imapsPort()));
+        demo.put("OAUTH2MAIL_DEMO_TRUST_STORE_PATH", trustStore.toString());
+        demo.put("OAUTH2MAIL_DEMO_TRUST_STORE_PASSWORD", ConnectorFixture.TRUST_STORE_PASSWORD);
+
+        Path home = DocSetup.freshHome(kind(), name);
+        env = ServerLayout.withJavaHome(placeholders(kind(), home, demo));
+        DocSetup.runBlock(name, MIGRATING, block(kind(), "basic-auth"), env, "basic-auth-setup");
+        // the server's own mail session trusts through the JVM's trust store, as an admin configures it
+        String trust = "-Djavax.net.ssl.trustStore=" + trustStore + " -Djavax.net.ssl.trustStorePassword="
+                + ConnectorFixture.TRUST_STORE_PASSWORD + " -Djavax.net.ssl.trustStoreType=PKCS12";
+        basic = DocSetup.launch(kind(), name, startBlock(), env, trust, "basic-auth-console");
+        System.out.printf("%s, basic auth by docs/migrating.md, ready in %d ms%n", kind(), basic.startupMillis());
+    }
+
+    @AfterAll
+    void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {connector, basic, issuer, mail}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                System.err.println("closing " + c + ": " + e);
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void send_serversOwnMailSessionFromThePage_logsInWithThePassword() throws Exception {
+        Reply reply = new SampleAppClient(basic.sampleApp()).send("someone@example.org", "basic auth by the page", "sent with a password");
+
+        assertThat(reply.status()).as(reply.body() + "\nlog: " + basic.logLocation()).isEqualTo(200);
+        assertThat(received("basic auth by the page")).singleElement().satisfies(m -> assertThat(m.getFrom())
+                .containsExactly(new InternetAddress(ConnectorFixture.MAILBOX)));
+        assertThat(mail.smtpLogins()).as("how GreenMail saw each mail transaction authenticated")
+                .isNotEmpty().allMatch(login -> login.matches("(LOGIN|PLAIN) " + ConnectorFixture.MAILBOX));
+        assertThat(issuer.issuedCount()).as("no token before the switch").isZero();
+    }
+
+    @Test
+    @Order(2)
+    void send_afterThePagesSwitchToTheConnector_logsInWithXoauth2() throws Exception {
+        basic.close();
+        // the tenant turns basic auth off: from now on the mailbox accepts exactly the issuer's tokens
+        mail.acceptTokensFrom(issuer);
+        String name = getClass().getSimpleName();
+        DocSetup.runBlock(name, MIGRATING, block(kind(), "switch"), env, "switch");
+        if (kind() == DocSetup.Kind.WILDFLY) {
+            DocSetup.runBlock(name, kind().doc(), kind().blocks().get(0), env, "setup");
+        }
+        Map<String, String> startEnv = new LinkedHashMap<>(env);
+        startEnv.put("OAUTH2MAIL_OFFICE365_TRUST_STORE_PATH", demo.get("OAUTH2MAIL_DEMO_TRUST_STORE_PATH"));
+        startEnv.put("OAUTH2MAIL_OFFICE365_TRUST_STORE_PASSWORD", demo.get("OAUTH2MAIL_DEMO_TRUST_STORE_PASSWORD"));
+        connector = DocSetup.launch(kind(), name, DocBlocks.block(DocBlocks.doc(DocSetup.DOC), "oauth2-settings")
+                + "\n" + startBlock(), startEnv, "", "connector-console");
+        int before = mail.smtpLogins().size();
+
+        Reply reply = new SampleAppClient(connector.sampleApp()).send("someone@example.org", "switched by the page",
+                "sent with a token");
+
+        assertThat(reply.status()).as(reply.body() + "\nlog: " + connector.logLocation()).isEqualTo(200);
+        assertThat(received("switched by the page")).hasSize(1);
+        List<String> logins = mail.smtpLogins();
+        assertThat(logins.subList(before, logins.size())).as("the mail after the switch")
+                .containsExactly("XOAUTH2 " + ConnectorFixture.MAILBOX);
+        assertThat(issuer.issuedCount()).as("tokens from the endpoint of the settings block").isOne();
+    }
+
+    private String startBlock() {
+        return DocBlocks.block(kind().doc(), kind().blocks().get(kind().blocks().size() - 1));
+    }
+
+    private List<MimeMessage> received(String subject) {
+        return mail.received().stream().filter(m -> {
+            try {
+                return subject.equals(m.getSubject());
+            } catch (MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+}
