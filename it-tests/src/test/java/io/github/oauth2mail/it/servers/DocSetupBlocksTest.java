@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -62,6 +63,27 @@ class DocSetupBlocksTest {
             assertThat(provided).as("the ITs set what %s reads", block).containsAll(read);
         });
         assertThat(provided).as("every documented placeholder is exercised").containsAll(documented);
+    }
+
+    @Test
+    void migratingBlocks_readOnlyTheDocumentedPlaceholders_andTheTestsProvideEachOne() {
+        Set<String> documented = new LinkedHashSet<>(DocBlocks.variablesAssigned(DocBlocks.block(SERVERS, "placeholders")));
+        documented.addAll(BasicAuthDocScenarios.MAIL_PLACEHOLDERS);
+        for (DocSetup.Kind kind : List.of(DocSetup.Kind.WILDFLY, DocSetup.Kind.LIBERTY)) {
+            Map<String, String> demo = new HashMap<>();
+            Set<String> provided = BasicAuthDocScenarios.placeholders(kind, Path.of("/server"), demo).keySet();
+            for (String what : List.of("basic-auth", "switch")) {
+                String block = BasicAuthDocScenarios.block(kind, what);
+                // WildFly expressions (${env.NAME}) read the server's environment; Liberty's own port variable is no placeholder
+                String text = DocBlocks.block(BasicAuthDocScenarios.MIGRATING, block).replace("${env.", "${")
+                        .replace("${default.http.port}", "");
+                Set<String> read = DocBlocks.variablesRead(text);
+                assertThat(read).as("%s reads placeholders", block).isNotEmpty();
+                assertThat(documented).as("servers.md's placeholders or the page's MAIL_* list what %s reads", block)
+                        .containsAll(read);
+                assertThat(provided).as("the ITs set what %s reads", block).containsAll(read);
+            }
+        }
     }
 
     /** The settings keys an example block sets: {@code OAUTH2MAIL_OFFICE365_SMTP_HOST} gives {@code SMTP_HOST}. */
