@@ -6,15 +6,12 @@ import io.github.oauth2mail.failure.MessageId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -83,13 +80,11 @@ final class ImapLogin {
      */
     static Result open(ConnectorSettings s, SSLSocketFactory tls, String mailbox, String token)
             throws StoreLoginException {
-        Duration connectTimeout = s.connectTimeout();
-        long readTimeoutMillis = s.readTimeout().toMillis();
         ImapLogin l = new ImapLogin(s, SaslMechanism.forName(s.saslMechanism().name()), mailbox);
         String stage = "connect";
         try {
-            l.channel = LineChannel.connect(l.server, l.host, l.port, connectTimeout, s.readTimeout(), s.mailDebug(),
-                    LOG, "OAM228", l.label);
+            l.channel = LineChannel.connect(l.server, l.host, l.port, s.connectTimeout(), s.readTimeout(),
+                    s.mailDebug(), LOG, "OAM228", l.label);
             boolean implicit = s.imapTls() == ConnectorSettings.Tls.IMPLICIT;
             if (implicit) {
                 stage = "TLS handshake";
@@ -138,33 +133,12 @@ final class ImapLogin {
             stage = "AUTHENTICATE";
             String after = l.authenticate(token, caps.contains("SASL-IR"));
             return new Result(l.channel.rawSocket(), l.channel.socket(), l.channel.remainingInput(), after);
-        } catch (StoreLoginException e) {
-            l.close();
-            throw e;
-        } catch (WireFault e) {
-            l.close();
-            throw new StoreLoginException(e);
-        } catch (SSLException e) {
-            l.close();
-            throw new StoreLoginException(MessageId.STORE_TLS_FAILED, "TLS with IMAP server " + l.host + ":"
-                    + l.port + " failed (" + stage
-                    + "): " + e.getMessage() + ". The server certificate must be trusted (JVM trust store or "
-                    + s.key(Setting.TRUST_STORE_PATH) + ") and name " + l.host, false, null, e);
-        } catch (SocketTimeoutException e) {
-            l.close();
-            boolean connect = "connect".equals(stage);
-            throw new StoreLoginException(MessageId.STORE_NO_ANSWER, "IMAP server " + l.host + ":" + l.port
-                    + " did not answer (" + stage
-                    + ") within " + (connect ? connectTimeout.toMillis() : readTimeoutMillis) + " ms ("
-                    + s.key(connect ? Setting.CONNECT_TIMEOUT_MS : Setting.READ_TIMEOUT_MS) + ")", false, null, e);
         } catch (Error e) {
             l.close();
             throw e;
         } catch (IOException | RuntimeException e) {
             l.close();
-            throw new StoreLoginException(MessageId.STORE_CONNECT_FAILED, "cannot open IMAP connection to "
-                    + l.host + ":" + l.port + " ("
-                    + stage + "): " + e, false, null, e);
+            throw StoreLoginFailures.of(e, "IMAP", l.host, l.port, stage, s);
         }
     }
 

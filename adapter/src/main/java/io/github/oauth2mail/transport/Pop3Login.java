@@ -5,15 +5,12 @@ import io.github.oauth2mail.config.Setting;
 import io.github.oauth2mail.failure.MessageId;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -79,12 +76,11 @@ final class Pop3Login {
      */
     static Result open(ConnectorSettings s, SSLSocketFactory tls, String mailbox, String token)
             throws StoreLoginException {
-        Duration connectTimeout = s.connectTimeout();
         Pop3Login l = new Pop3Login(s, mailbox);
         String stage = "connect";
         try {
-            l.channel = LineChannel.connect(l.server, l.host, l.port, connectTimeout, s.readTimeout(), s.mailDebug(),
-                    LOG, MessageId.POP3_TRACE.id(), "[" + mailbox + " " + l.host + ":" + l.port + "]");
+            l.channel = LineChannel.connect(l.server, l.host, l.port, s.connectTimeout(), s.readTimeout(),
+                    s.mailDebug(), LOG, MessageId.POP3_TRACE.id(), "[" + mailbox + " " + l.host + ":" + l.port + "]");
             boolean implicit = s.pop3Tls() == ConnectorSettings.Tls.IMPLICIT;
             if (implicit) {
                 stage = "TLS handshake";
@@ -124,30 +120,12 @@ final class Pop3Login {
             stage = "AUTH";
             l.authenticate(token);
             return new Result(l.channel, l.channel.remainingInput());
-        } catch (StoreLoginException e) {
-            l.close();
-            throw e;
-        } catch (WireFault e) {
-            l.close();
-            throw new StoreLoginException(e);
-        } catch (SSLException e) {
-            l.close();
-            throw new StoreLoginException(MessageId.STORE_TLS_FAILED, "TLS with " + l.server + " failed (" + stage
-                    + "): " + e.getMessage() + ". The server certificate must be trusted (JVM trust store or "
-                    + s.key(Setting.TRUST_STORE_PATH) + ") and name " + l.host, false, null, e);
-        } catch (SocketTimeoutException e) {
-            l.close();
-            boolean connect = "connect".equals(stage);
-            throw new StoreLoginException(MessageId.STORE_NO_ANSWER, l.server + " did not answer (" + stage
-                    + ") within " + (connect ? connectTimeout : s.readTimeout()).toMillis() + " ms ("
-                    + s.key(connect ? Setting.CONNECT_TIMEOUT_MS : Setting.READ_TIMEOUT_MS) + ")", false, null, e);
         } catch (Error e) {
             l.close();
             throw e;
         } catch (IOException | RuntimeException e) {
             l.close();
-            throw new StoreLoginException(MessageId.STORE_CONNECT_FAILED, "cannot open POP3 connection to "
-                    + l.host + ":" + l.port + " (" + stage + "): " + e, false, null, e);
+            throw StoreLoginFailures.of(e, "POP3", l.host, l.port, stage, s);
         }
     }
 
