@@ -73,11 +73,10 @@ public final class ScriptedImapServer extends ScriptedLineServer<ScriptedImapSer
         boolean authenticated = false;
         c.send("* OK scripted IMAP ready");
         while (true) {
-            String line = c.readLine();
+            String line = receive(c);
             if (line == null) {
                 return;
             }
-            received.add(line);
             String[] parts = line.split(" ");
             String tag = parts[0];
             if (line.length() + 2 > MAX_LINE) {

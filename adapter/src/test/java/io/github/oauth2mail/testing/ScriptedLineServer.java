@@ -108,7 +108,8 @@ abstract class ScriptedLineServer<S extends ScriptedLineServer<S>> implements Au
         return receive(c);
     }
 
-    private String receive(LineConnection c) throws IOException {
+    /** The client's next line, recorded; null when the client is gone. */
+    String receive(LineConnection c) throws IOException {
         String line = c.readLine();
         if (line != null) {
             received.add(line);

@@ -62,11 +62,10 @@ public final class ScriptedPop3Server extends ScriptedLineServer<ScriptedPop3Ser
         boolean authenticated = false;
         c.send("+OK Dovecot ready.");
         while (true) {
-            String line = c.readLine();
+            String line = receive(c);
             if (line == null) {
                 return;
             }
-            received.add(line);
             String[] parts = line.split(" ");
             String verb = parts[0].toUpperCase(Locale.ROOT);
             if (verb.equals("QUIT")) {
