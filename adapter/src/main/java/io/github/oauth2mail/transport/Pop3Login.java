@@ -38,7 +38,6 @@ final class Pop3Login extends StoreLogin {
     /** RFC 3206 response codes that say the refusal is not about the credentials. */
     private static final String[] NOT_CREDENTIALS = {"[SYS/", "[IN-USE]", "[LOGIN-DELAY]"};
 
-
     /** An authenticated connection: its channel (for the trace and closing) and input after the AUTH reply. */
     static final class Result {
         final LineChannel channel;
