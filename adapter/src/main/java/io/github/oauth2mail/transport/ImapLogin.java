@@ -6,15 +6,12 @@ import io.github.oauth2mail.failure.MessageId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -33,7 +30,7 @@ import javax.net.ssl.SSLSocketFactory;
  * {@code read-timeout-ms} for all lines up to the tagged one), and AUTHENTICATE answers at most
  * {@value #MAX_CONTINUATIONS} continuation requests.
  */
-final class ImapLogin {
+final class ImapLogin extends StoreLogin {
 
     private static final Logger LOG = Logger.getLogger(ImapLogin.class.getName());
     /** RFC 2683 3.2.1.5: clients should keep command lines within 1000 octets (CRLF included). */
@@ -42,13 +39,6 @@ final class ImapLogin {
     static final int MAX_CONTINUATIONS = 3;
     private static final int CRLF_LENGTH = 2;
 
-    private final SaslMechanism mechanism;
-    private final String host;
-    private final int port;
-    private final String mailbox;
-    private final String label;
-    private final String server;
-    private LineChannel channel;
     private int tags;
 
     /** An authenticated connection: the socket, its buffered input (positioned after the tagged OK). */
@@ -66,13 +56,8 @@ final class ImapLogin {
         }
     }
 
-    private ImapLogin(ConnectorSettings settings, SaslMechanism mechanism, String mailbox) {
-        this.mechanism = mechanism;
-        this.host = settings.imapHost();
-        this.port = settings.imapPort();
-        this.mailbox = mailbox;
-        this.label = "[" + mailbox + " " + host + ":" + port + "]";
-        this.server = "IMAP server " + host + ":" + port;
+    private ImapLogin(ConnectorSettings s, String mailbox) {
+        super("IMAP", s, s.imapHost(), s.imapPort(), mailbox);
     }
 
     /**
@@ -83,29 +68,17 @@ final class ImapLogin {
      */
     static Result open(ConnectorSettings s, SSLSocketFactory tls, String mailbox, String token)
             throws StoreLoginException {
-        Duration connectTimeout = s.connectTimeout();
-        long readTimeoutMillis = s.readTimeout().toMillis();
-        ImapLogin l = new ImapLogin(s, SaslMechanism.forName(s.saslMechanism().name()), mailbox);
-        String stage = "connect";
+        ImapLogin l = new ImapLogin(s, mailbox);
         try {
-            l.channel = LineChannel.connect(l.server, l.host, l.port, connectTimeout, s.readTimeout(), s.mailDebug(),
-                    LOG, "OAM228", l.label);
             boolean implicit = s.imapTls() == ConnectorSettings.Tls.IMPLICIT;
-            if (implicit) {
-                stage = "TLS handshake";
-                l.tls(tls, false);
-            }
-            stage = "greeting";
-            l.channel.stage(stage);
-            l.channel.beginReply();
-            String greeting = l.readLine();
+            String greeting = l.connect(s, tls, implicit, LOG, "OAM228");
             if (!startsWithIgnoreCase(greeting, "* OK")) {
                 throw l.failure(MessageId.STORE_SESSION_REFUSED, "refused the connection: "
                         + abbreviate(greeting), false);
             }
             Set<String> caps = capabilityCode(greeting);
             if (!implicit) {
-                stage = "CAPABILITY";
+                l.stage("CAPABILITY");
                 if (caps == null) {
                     caps = l.capability();
                 }
@@ -115,17 +88,16 @@ final class ImapLogin {
                             + "(the token is never sent in clear). Use " + s.key(Setting.IMAP_TLS) + "=implicit with the "
                             + "server's IMAPS port (993), or check that nothing in between strips STARTTLS", false);
                 }
-                stage = "STARTTLS";
+                l.stage("STARTTLS");
                 String tag = l.send("STARTTLS", null);
                 String r = l.tagged(tag);
                 if (!isOk(tag, r)) {
                     throw l.failure(MessageId.STORE_STARTTLS_UNAVAILABLE, "refused STARTTLS: " + abbreviate(r), false);
                 }
-                stage = "TLS handshake";
-                l.tls(tls, true);
+                l.startTls(tls, true);
                 caps = null; // RFC 3501 6.2.1: capabilities learned before TLS are void
             }
-            stage = "CAPABILITY";
+            l.stage("CAPABILITY");
             if (caps == null) {
                 caps = l.capability();
             }
@@ -135,36 +107,14 @@ final class ImapLogin {
                         + String.join(" ", authMechanisms(caps)) + "); set " + s.key(Setting.SASL_MECHANISM)
                         + " to XOAUTH2 or OAUTHBEARER as the server offers", false);
             }
-            stage = "AUTHENTICATE";
+            l.stage("AUTHENTICATE");
             String after = l.authenticate(token, caps.contains("SASL-IR"));
             return new Result(l.channel.rawSocket(), l.channel.socket(), l.channel.remainingInput(), after);
-        } catch (StoreLoginException e) {
-            l.close();
-            throw e;
-        } catch (WireFault e) {
-            l.close();
-            throw new StoreLoginException(e);
-        } catch (SSLException e) {
-            l.close();
-            throw new StoreLoginException(MessageId.STORE_TLS_FAILED, "TLS with IMAP server " + l.host + ":"
-                    + l.port + " failed (" + stage
-                    + "): " + e.getMessage() + ". The server certificate must be trusted (JVM trust store or "
-                    + s.key(Setting.TRUST_STORE_PATH) + ") and name " + l.host, false, null, e);
-        } catch (SocketTimeoutException e) {
-            l.close();
-            boolean connect = "connect".equals(stage);
-            throw new StoreLoginException(MessageId.STORE_NO_ANSWER, "IMAP server " + l.host + ":" + l.port
-                    + " did not answer (" + stage
-                    + ") within " + (connect ? connectTimeout.toMillis() : readTimeoutMillis) + " ms ("
-                    + s.key(connect ? Setting.CONNECT_TIMEOUT_MS : Setting.READ_TIMEOUT_MS) + ")", false, null, e);
         } catch (Error e) {
             l.close();
             throw e;
         } catch (IOException | RuntimeException e) {
-            l.close();
-            throw new StoreLoginException(MessageId.STORE_CONNECT_FAILED, "cannot open IMAP connection to "
-                    + l.host + ":" + l.port + " ("
-                    + stage + "): " + e, false, null, e);
+            throw l.failed(e, s);
         }
     }
 
@@ -269,17 +219,13 @@ final class ImapLogin {
         return "oa" + (++tags);
     }
 
-    private void tls(SSLSocketFactory tls, boolean afterStartTls) throws IOException {
-        channel.stage("TLS handshake");
-        channel.startTls(tls, host, port, afterStartTls);
-    }
-
     private void writeLine(String line, String shown) throws IOException {
         channel.queue(line, shown);
         channel.flush();
     }
 
-    private String readLine() throws IOException {
+    @Override
+    String readLine() throws IOException {
         String line = channel.readLine();
         trace("S: " + (line.startsWith("+") ? "+ <challenge>" : line));
         return line;
@@ -296,12 +242,6 @@ final class ImapLogin {
     private StoreLoginException failure(MessageId id, String what, boolean tokenRejected, OAuthErrorChallenge error) {
         return new StoreLoginException(id, "IMAP server " + host + ":" + port + " " + what, tokenRejected,
                 error == null ? null : error.status(), null);
-    }
-
-    private void close() {
-        if (channel != null) {
-            channel.abort();
-        }
     }
 
     private static boolean isOk(String tag, String line) {
@@ -343,9 +283,5 @@ final class ImapLogin {
 
     private static boolean startsWithIgnoreCase(String s, String prefix) {
         return s.regionMatches(true, 0, prefix, 0, prefix.length());
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
     }
 }

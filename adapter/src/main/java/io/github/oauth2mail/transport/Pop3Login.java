@@ -5,15 +5,12 @@ import io.github.oauth2mail.config.Setting;
 import io.github.oauth2mail.failure.MessageId;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -31,7 +28,7 @@ import javax.net.ssl.SSLSocketFactory;
  * {@link LineChannel} (lines, bytes, {@code read-timeout-ms}), and AUTH answers at most {@value #MAX_CONTINUATIONS}
  * continuation requests.
  */
-final class Pop3Login {
+final class Pop3Login extends StoreLogin {
 
     private static final Logger LOG = Logger.getLogger(Pop3Login.class.getName());
     /** RFC 5034 4: the AUTH command line, initial response and CRLF included, must not exceed 255 octets. */
@@ -40,13 +37,6 @@ final class Pop3Login {
     static final int MAX_CONTINUATIONS = 3;
     /** RFC 3206 response codes that say the refusal is not about the credentials. */
     private static final String[] NOT_CREDENTIALS = {"[SYS/", "[IN-USE]", "[LOGIN-DELAY]"};
-
-    private final SaslMechanism mechanism;
-    private final String host;
-    private final int port;
-    private final String mailbox;
-    private final String server;
-    private LineChannel channel;
 
     /** An authenticated connection: its channel (for the trace and closing) and input after the AUTH reply. */
     static final class Result {
@@ -64,11 +54,7 @@ final class Pop3Login {
     }
 
     private Pop3Login(ConnectorSettings s, String mailbox) {
-        this.mechanism = SaslMechanism.forName(s.saslMechanism().name());
-        this.host = s.pop3Host();
-        this.port = s.pop3Port();
-        this.mailbox = mailbox;
-        this.server = "POP3 server " + host + ":" + port;
+        super("POP3", s, s.pop3Host(), s.pop3Port(), mailbox);
     }
 
     /**
@@ -79,41 +65,29 @@ final class Pop3Login {
      */
     static Result open(ConnectorSettings s, SSLSocketFactory tls, String mailbox, String token)
             throws StoreLoginException {
-        Duration connectTimeout = s.connectTimeout();
         Pop3Login l = new Pop3Login(s, mailbox);
-        String stage = "connect";
         try {
-            l.channel = LineChannel.connect(l.server, l.host, l.port, connectTimeout, s.readTimeout(), s.mailDebug(),
-                    LOG, MessageId.POP3_TRACE.id(), "[" + mailbox + " " + l.host + ":" + l.port + "]");
             boolean implicit = s.pop3Tls() == ConnectorSettings.Tls.IMPLICIT;
-            if (implicit) {
-                stage = "TLS handshake";
-                l.tls(tls, false);
-            }
-            stage = "greeting";
-            l.channel.stage(stage);
-            l.channel.beginReply();
-            String greeting = l.readLine();
+            String greeting = l.connect(s, tls, implicit, LOG, MessageId.POP3_TRACE.id());
             if (!greeting.startsWith("+OK")) {
                 throw l.failure(MessageId.STORE_SESSION_REFUSED, "refused the connection: " + abbreviate(greeting));
             }
             if (!implicit) {
-                stage = "CAPA";
+                l.stage("CAPA");
                 if (!l.capa().contains("STLS")) {
                     throw l.failure(MessageId.STORE_STARTTLS_UNAVAILABLE, "does not offer STLS, which "
                             + s.key(Setting.POP3_TLS) + "=starttls requires (the token is never sent in clear). Use "
                             + s.key(Setting.POP3_TLS) + "=implicit with the server's POP3S port (995), or check that "
                             + "nothing in between strips STLS");
                 }
-                stage = "STLS";
+                l.stage("STLS");
                 String r = l.command("STLS");
                 if (!r.startsWith("+OK")) {
                     throw l.failure(MessageId.STORE_STARTTLS_UNAVAILABLE, "refused STLS: " + abbreviate(r));
                 }
-                stage = "TLS handshake";
-                l.tls(tls, true); // RFC 2595 4: capabilities learned before TLS are void
+                l.startTls(tls, true); // RFC 2595 4: capabilities learned before TLS are void
             }
-            stage = "CAPA";
+            l.stage("CAPA");
             Set<String> mechanisms = l.saslMechanisms(l.capa());
             if (!mechanisms.contains(l.mechanism.name())) {
                 throw l.failure(MessageId.STORE_MECHANISM_NOT_OFFERED, "does not offer SASL mechanism "
@@ -121,33 +95,14 @@ final class Pop3Login {
                         mechanisms)) + "); set " + s.key(Setting.SASL_MECHANISM)
                         + " to XOAUTH2 or OAUTHBEARER as the server offers, or enable OAuth2 for POP3 on the server");
             }
-            stage = "AUTH";
+            l.stage("AUTH");
             l.authenticate(token);
             return new Result(l.channel, l.channel.remainingInput());
-        } catch (StoreLoginException e) {
-            l.close();
-            throw e;
-        } catch (WireFault e) {
-            l.close();
-            throw new StoreLoginException(e);
-        } catch (SSLException e) {
-            l.close();
-            throw new StoreLoginException(MessageId.STORE_TLS_FAILED, "TLS with " + l.server + " failed (" + stage
-                    + "): " + e.getMessage() + ". The server certificate must be trusted (JVM trust store or "
-                    + s.key(Setting.TRUST_STORE_PATH) + ") and name " + l.host, false, null, e);
-        } catch (SocketTimeoutException e) {
-            l.close();
-            boolean connect = "connect".equals(stage);
-            throw new StoreLoginException(MessageId.STORE_NO_ANSWER, l.server + " did not answer (" + stage
-                    + ") within " + (connect ? connectTimeout : s.readTimeout()).toMillis() + " ms ("
-                    + s.key(connect ? Setting.CONNECT_TIMEOUT_MS : Setting.READ_TIMEOUT_MS) + ")", false, null, e);
         } catch (Error e) {
             l.close();
             throw e;
         } catch (IOException | RuntimeException e) {
-            l.close();
-            throw new StoreLoginException(MessageId.STORE_CONNECT_FAILED, "cannot open POP3 connection to "
-                    + l.host + ":" + l.port + " (" + stage + "): " + e, false, null, e);
+            throw l.failed(e, s);
         }
     }
 
@@ -243,25 +198,15 @@ final class Pop3Login {
         channel.flush();
     }
 
-    private String readLine() throws IOException {
+    @Override
+    String readLine() throws IOException {
         String line = channel.readLine();
         channel.trace("S: " + (line.equals("+") || line.startsWith("+ ") ? "+ <challenge>" : line));
         return line;
     }
 
-    private void tls(SSLSocketFactory tls, boolean afterStartTls) throws IOException {
-        channel.stage("TLS handshake");
-        channel.startTls(tls, host, port, afterStartTls);
-    }
-
     private StoreLoginException failure(MessageId id, String what) {
         return new StoreLoginException(id, server + " " + what, false, null, null);
-    }
-
-    private void close() {
-        if (channel != null) {
-            channel.abort();
-        }
     }
 
     private static boolean notAboutCredentials(String errLine) {
@@ -272,9 +217,5 @@ final class Pop3Login {
             }
         }
         return false;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
     }
 }

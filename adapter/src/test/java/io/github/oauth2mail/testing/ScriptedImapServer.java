@@ -1,18 +1,10 @@
 package io.github.oauth2mail.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 
 /**
  * A small in-process IMAP server for the AUTHENTICATE protocol cases GreenMail does not cover: a 1000-byte command
@@ -21,30 +13,17 @@ import javax.net.ssl.SSLSocket;
  * STARTTLS. After login it answers CAPABILITY, NOOP, LIST (one INBOX), EXAMINE/SELECT INBOX (empty), CLOSE and LOGOUT.
  * Records every line it receives.
  */
-public final class ScriptedImapServer implements AutoCloseable {
+public final class ScriptedImapServer extends ScriptedLineServer<ScriptedImapServer> {
 
     public static final int MAX_LINE = 1000;
     public static final String ERROR_JSON = "{\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"https://outlook.office365.com/.default\"}";
 
-    private final ServerSocket server;
-    private final SSLContext tls;
-    private final boolean implicitTls;
     private volatile boolean offerStartTls;
     private volatile boolean saslIr = true;
-    private volatile String mechanisms = "XOAUTH2 OAUTHBEARER";
-    private volatile Set<String> accepted = Set.of();
-    private final List<String> received = new CopyOnWriteArrayList<>();
-    private final List<String> authResponses = new CopyOnWriteArrayList<>();
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
     private ScriptedImapServer(SSLContext tls, boolean implicitTls) throws IOException {
-        this.tls = tls;
-        this.implicitTls = implicitTls;
-        this.server = implicitTls ? tls.getServerSocketFactory().createServerSocket() : new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        Thread t = new Thread(this::acceptLoop, "scripted-imap-accept");
-        t.setDaemon(true);
-        t.start();
+        super("imap", tls, implicitTls, "XOAUTH2 OAUTHBEARER");
+        start();
     }
 
     /** IMAPS: TLS from the first byte. */
@@ -64,37 +43,9 @@ public final class ScriptedImapServer implements AutoCloseable {
         return new ScriptedImapServer(null, false);
     }
 
-    public int port() {
-        return server.getLocalPort();
-    }
-
-    public ScriptedImapServer acceptTokens(String... tokens) {
-        accepted = Set.of(tokens);
-        return this;
-    }
-
     public ScriptedImapServer saslIr(boolean offer) {
         saslIr = offer;
         return this;
-    }
-
-    public ScriptedImapServer mechanisms(String m) {
-        mechanisms = m;
-        return this;
-    }
-
-    /** Every line received, as received (AUTHENTICATE payloads included). */
-    public List<String> received() {
-        return List.copyOf(received);
-    }
-
-    /** Every decoded SASL client response. */
-    public List<String> authResponses() {
-        return List.copyOf(authResponses);
-    }
-
-    public int connectionCount() {
-        return sockets.size();
     }
 
     private String capabilities(boolean inTls, boolean authenticated) {
@@ -115,128 +66,87 @@ public final class ScriptedImapServer implements AutoCloseable {
         return b.toString();
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket s = server.accept();
-                sockets.add(s);
-                Thread t = new Thread(() -> serve(s), "scripted-imap-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
+    @Override
+    void serve(Socket socket) throws IOException {
+        LineConnection c = new LineConnection(socket);
+        boolean inTls = implicitTls;
+        boolean authenticated = false;
+        c.send("* OK scripted IMAP ready");
+        while (true) {
+            String line = receive(c);
+            if (line == null) {
                 return;
             }
-        }
-    }
-
-    private void serve(Socket s) {
-        try (Socket socket = s) {
-            LineConnection c = new LineConnection(socket);
-            boolean inTls = implicitTls;
-            boolean authenticated = false;
-            c.send("* OK scripted IMAP ready");
-            while (true) {
-                String line = c.readLine();
-                if (line == null) {
-                    return;
-                }
-                received.add(line);
-                String[] parts = line.split(" ");
-                String tag = parts[0];
-                if (line.length() + 2 > MAX_LINE) {
-                    c.send(tag + " BAD Command line too long");
-                    continue;
-                }
-                String verb = parts.length > 1 ? parts[1].toUpperCase(Locale.ROOT) : "";
-                switch (verb) {
-                    case "CAPABILITY":
-                        c.send("* CAPABILITY " + capabilities(inTls, authenticated) + "\r\n" + tag + " OK done");
-                        break;
-                    case "STARTTLS":
-                        c.send(tag + " OK Begin TLS negotiation now");
-                        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket, null, socket.getPort(), true);
-                        ssl.setUseClientMode(false);
-                        ssl.startHandshake();
-                        c = new LineConnection(ssl);
-                        inTls = true;
-                        break;
-                    case "AUTHENTICATE":
-                        if (!inTls && tls != null) {
-                            c.send(tag + " NO TLS first");
-                        } else {
-                            authenticated = authenticate(c, tag, parts);
-                        }
-                        break;
-                    case "NOOP":
-                    case "CLOSE":
-                    case "UNSELECT":
-                        c.send(tag + " OK " + verb + " completed");
-                        break;
-                    case "LIST":
-                        c.send(authenticated ? "* LIST (\\HasNoChildren) \"/\" INBOX\r\n" + tag + " OK LIST completed"
-                                : tag + " BAD not authenticated");
-                        break;
-                    case "EXAMINE":
-                    case "SELECT":
-                        c.send(authenticated ? "* 0 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 1] ok\r\n* FLAGS ()\r\n"
-                                + tag + " OK [READ-ONLY] done" : tag + " BAD not authenticated");
-                        break;
-                    case "LOGOUT":
-                        c.send("* BYE bye\r\n" + tag + " OK LOGOUT completed");
-                        return;
-                    default:
-                        c.send(tag + " BAD unsupported here");
-                }
+            String[] parts = line.split(" ");
+            String tag = parts[0];
+            if (line.length() + 2 > MAX_LINE) {
+                c.send(tag + " BAD Command line too long");
+                continue;
             }
-        } catch (IOException e) {
-            // client gone or TLS failed
+            String verb = parts.length > 1 ? parts[1].toUpperCase(Locale.ROOT) : "";
+            switch (verb) {
+                case "CAPABILITY":
+                    c.send("* CAPABILITY " + capabilities(inTls, authenticated) + "\r\n" + tag + " OK done");
+                    break;
+                case "STARTTLS":
+                    c.send(tag + " OK Begin TLS negotiation now");
+                    c = LineConnection.serverTls(socket, tls, 0);
+                    inTls = true;
+                    break;
+                case "AUTHENTICATE":
+                    if (!inTls && tls != null) {
+                        c.send(tag + " NO TLS first");
+                    } else {
+                        authenticated = authenticate(c, tag, parts);
+                    }
+                    break;
+                case "NOOP":
+                case "CLOSE":
+                case "UNSELECT":
+                    c.send(tag + " OK " + verb + " completed");
+                    break;
+                case "LIST":
+                    c.send(authenticated ? "* LIST (\\HasNoChildren) \"/\" INBOX\r\n" + tag + " OK LIST completed"
+                            : tag + " BAD not authenticated");
+                    break;
+                case "EXAMINE":
+                case "SELECT":
+                    c.send(authenticated ? "* 0 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 1] ok\r\n* FLAGS ()\r\n"
+                            + tag + " OK [READ-ONLY] done" : tag + " BAD not authenticated");
+                    break;
+                case "LOGOUT":
+                    c.send("* BYE bye\r\n" + tag + " OK LOGOUT completed");
+                    return;
+                default:
+                    c.send(tag + " BAD unsupported here");
+            }
         }
     }
 
     private boolean authenticate(LineConnection c, String tag, String[] parts) throws IOException {
         String mechanism = parts.length > 2 ? parts[2].toUpperCase(Locale.ROOT) : "";
-        if (!(" " + mechanisms + " ").contains(" " + mechanism + " ")) {
+        if (!offers(mechanism)) {
             c.send(tag + " NO unsupported mechanism");
             return false;
         }
-        String b64;
-        if (parts.length > 3) {
-            b64 = parts[3];
-        } else {
-            c.send("+ ");
-            b64 = c.readLine();
-            if (b64 == null) {
-                return false;
-            }
-            received.add(b64);
-            if (b64.length() + 2 > 64 * 1024) {
-                c.send(tag + " BAD too long");
-                return false;
-            }
+        String b64 = saslResponse(c, parts, 3);
+        if (b64 == null) {
+            return false;
         }
-        String decoded = new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
-        authResponses.add(decoded);
-        String token = LineConnection.bearerToken(mechanism, decoded);
+        if (b64.length() + 2 > 64 * 1024) {
+            c.send(tag + " BAD too long");
+            return false;
+        }
+        String token = bearerToken(mechanism, b64, Base64.getDecoder());
         boolean wellFormed = token != null;
         if (wellFormed && accepted.contains(token)) {
             c.send(tag + " OK [CAPABILITY IMAP4rev1 IDLE] AUTHENTICATE completed");
             return true;
         }
-        c.send("+ " + Base64.getEncoder().encodeToString(ERROR_JSON.getBytes(StandardCharsets.UTF_8)));
-        String ack = c.readLine();
-        if (ack == null) {
+        if (errorChallenge(c, ERROR_JSON) == null) {
             return false;
         }
-        received.add(ack);
         c.send(tag + " NO [AUTHENTICATIONFAILED] AUTHENTICATE failed.");
         return false;
-    }
-
-    @Override
-    public void close() throws IOException {
-        server.close();
-        for (Socket s : sockets) {
-            s.close();
-        }
     }
 }

@@ -1,16 +1,11 @@
 package io.github.oauth2mail.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -21,7 +16,7 @@ import javax.net.ssl.SSLContext;
  * After login it serves a fixed mailbox: STAT, LIST, UIDL, RETR, TOP, NOOP, RSET, DELE, CAPA, QUIT. Records every
  * line it receives and every decoded SASL response.
  */
-public final class ScriptedPop3Server implements AutoCloseable {
+public final class ScriptedPop3Server extends ScriptedLineServer<ScriptedPop3Server> {
 
     public static final int MAX_AUTH_LINE = 255;
     public static final String ERROR_JSON = "{\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"https://mail.example.com/.default\"}";
@@ -29,27 +24,14 @@ public final class ScriptedPop3Server implements AutoCloseable {
     /** How a token that is not accepted is refused. */
     public enum Rejection { ERROR_CHALLENGE, IMMEDIATE }
 
-    private final ServerSocket server;
-    private final SSLContext tls;
-    private final boolean implicitTls;
     private final boolean offerStls;
     private volatile Rejection rejection = Rejection.ERROR_CHALLENGE;
-    private volatile String mechanisms = "PLAIN XOAUTH2 OAUTHBEARER";
-    private volatile Set<String> accepted = Set.of();
     private volatile List<String> messages = List.of();
-    private final List<String> received = new CopyOnWriteArrayList<>();
-    private final List<String> authResponses = new CopyOnWriteArrayList<>();
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
     private ScriptedPop3Server(SSLContext tls, boolean implicitTls, boolean offerStls) throws IOException {
-        this.tls = tls;
-        this.implicitTls = implicitTls;
+        super("pop3", tls, implicitTls, "PLAIN XOAUTH2 OAUTHBEARER");
         this.offerStls = offerStls;
-        this.server = implicitTls ? tls.getServerSocketFactory().createServerSocket() : new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        Thread t = new Thread(this::acceptLoop, "scripted-pop3-accept");
-        t.setDaemon(true);
-        t.start();
+        start();
     }
 
     /** POP3S: TLS from the first byte. */
@@ -62,22 +44,8 @@ public final class ScriptedPop3Server implements AutoCloseable {
         return new ScriptedPop3Server(tls, false, true);
     }
 
-    public int port() {
-        return server.getLocalPort();
-    }
-
-    public ScriptedPop3Server acceptTokens(String... tokens) {
-        accepted = Set.of(tokens);
-        return this;
-    }
-
     public ScriptedPop3Server rejection(Rejection r) {
         rejection = r;
-        return this;
-    }
-
-    public ScriptedPop3Server mechanisms(String m) {
-        mechanisms = m;
         return this;
     }
 
@@ -87,114 +55,71 @@ public final class ScriptedPop3Server implements AutoCloseable {
         return this;
     }
 
-    /** Every line received, as received (AUTH payloads included). */
-    public List<String> received() {
-        return List.copyOf(received);
-    }
-
-    /** Every decoded SASL client response. */
-    public List<String> authResponses() {
-        return List.copyOf(authResponses);
-    }
-
-    public int connectionCount() {
-        return sockets.size();
-    }
-
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket s = server.accept();
-                sockets.add(s);
-                Thread t = new Thread(() -> serve(s), "scripted-pop3-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
+    @Override
+    void serve(Socket socket) throws IOException {
+        LineConnection c = new LineConnection(socket);
+        boolean inTls = implicitTls;
+        boolean authenticated = false;
+        c.send("+OK Dovecot ready.");
+        while (true) {
+            String line = receive(c);
+            if (line == null) {
                 return;
             }
-        }
-    }
-
-    private void serve(Socket s) {
-        try (Socket socket = s) {
-            LineConnection c = new LineConnection(socket);
-            boolean inTls = implicitTls;
-            boolean authenticated = false;
-            c.send("+OK Dovecot ready.");
-            while (true) {
-                String line = c.readLine();
-                if (line == null) {
-                    return;
-                }
-                received.add(line);
-                String[] parts = line.split(" ");
-                String verb = parts[0].toUpperCase(Locale.ROOT);
-                if (verb.equals("QUIT")) {
-                    c.send("+OK Logging out.");
-                    return;
-                }
-                if (verb.equals("CAPA")) {
-                    c.send("+OK\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\n" + (authenticated ? ""
-                            : "USER\r\nSASL " + mechanisms + "\r\n" + (offerStls && !inTls ? "STLS\r\n" : "")) + ".");
-                } else if (!authenticated) {
-                    switch (verb) {
-                        case "STLS":
-                            c.send("+OK Begin TLS negotiation now.");
-                            c = LineConnection.serverTls(socket, tls, 0);
-                            inTls = true;
-                            break;
-                        case "AUTH":
-                            if (!inTls) {
-                                c.send("-ERR [AUTH] Plaintext authentication disallowed on non-secure connections.");
-                            } else if (line.length() + 2 > MAX_AUTH_LINE) {
-                                c.send("-ERR Input line too long.");
-                            } else {
-                                authenticated = authenticate(c, parts);
-                            }
-                            break;
-                        default:
-                            c.send("-ERR Unknown command.");
-                    }
-                } else {
-                    transaction(c, verb, parts);
-                }
+            String[] parts = line.split(" ");
+            String verb = parts[0].toUpperCase(Locale.ROOT);
+            if (verb.equals("QUIT")) {
+                c.send("+OK Logging out.");
+                return;
             }
-        } catch (IOException e) {
-            // client gone or TLS failed
+            if (verb.equals("CAPA")) {
+                c.send("+OK\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\n" + (authenticated ? ""
+                        : "USER\r\nSASL " + mechanisms + "\r\n" + (offerStls && !inTls ? "STLS\r\n" : "")) + ".");
+            } else if (!authenticated) {
+                switch (verb) {
+                    case "STLS":
+                        c.send("+OK Begin TLS negotiation now.");
+                        c = LineConnection.serverTls(socket, tls, 0);
+                        inTls = true;
+                        break;
+                    case "AUTH":
+                        if (!inTls) {
+                            c.send("-ERR [AUTH] Plaintext authentication disallowed on non-secure connections.");
+                        } else if (line.length() + 2 > MAX_AUTH_LINE) {
+                            c.send("-ERR Input line too long.");
+                        } else {
+                            authenticated = authenticate(c, parts);
+                        }
+                        break;
+                    default:
+                        c.send("-ERR Unknown command.");
+                }
+            } else {
+                transaction(c, verb, parts);
+            }
         }
     }
 
     private boolean authenticate(LineConnection c, String[] parts) throws IOException {
         String mechanism = parts.length > 1 ? parts[1].toUpperCase(Locale.ROOT) : "";
-        if (!(" " + mechanisms + " ").contains(" " + mechanism + " ")) {
+        if (!offers(mechanism)) {
             c.send("-ERR Unsupported authentication mechanism.");
             return false;
         }
-        String b64;
-        if (parts.length > 2) {
-            b64 = parts[2];
-        } else {
-            c.send("+ ");
-            b64 = c.readLine();
-            if (b64 == null) {
-                return false;
-            }
-            received.add(b64);
+        String b64 = saslResponse(c, parts, 2);
+        if (b64 == null) {
+            return false;
         }
-        String decoded = new String(Base64.getMimeDecoder().decode(b64), StandardCharsets.UTF_8);
-        authResponses.add(decoded);
-        String token = LineConnection.bearerToken(mechanism, decoded);
+        String token = bearerToken(mechanism, b64, Base64.getMimeDecoder());
         if (token != null && accepted.contains(token)) {
             c.send("+OK Logged in.");
             return true;
         }
         if (rejection == Rejection.ERROR_CHALLENGE) {
-            c.send("+ " + Base64.getEncoder().encodeToString(ERROR_JSON.getBytes(StandardCharsets.UTF_8)));
-            String next = c.readLine(); // whatever comes next answers the challenge (so did Dovecot with STAT)
-            if (next == null) {
+            // whatever comes next answers the challenge (so did Dovecot with STAT)
+            if (errorChallenge(c, ERROR_JSON) == null) {
                 return false;
             }
-            received.add(next);
             c.send("-ERR [AUTH] Authentication failed.");
         } else {
             c.send("-ERR [AUTH] Authentication failed.");
@@ -265,14 +190,6 @@ public final class ScriptedPop3Server implements AutoCloseable {
             return Integer.parseInt(s);
         } catch (NumberFormatException e) {
             return 0;
-        }
-    }
-
-    @Override
-    public void close() throws IOException {
-        server.close();
-        for (Socket s : sockets) {
-            s.close();
         }
     }
 }
