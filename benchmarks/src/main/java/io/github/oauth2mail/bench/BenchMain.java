@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * {@code out=target/bench}, {@code paths=...} (without PAYARA: no Payara),
  * {@code dist=target/dist}, {@code payaraConfig=../server-config/payara}, {@code payaraStartSeconds=240},
  * {@code payaraWarmup=8} (seconds, 4 threads, right after start), {@code payaraValidate=false} (true: the Payara pool validates every connection it hands out, a diagnostic),
- * {@code payaraJfr=false} (true: a JFR recording of Payara, {@code out/payara/payara.jfr}, a diagnostic).
+ * {@code payaraJfr=false} (true: a JFR recording of Payara, {@code out/payara/payara.jfr}, a diagnostic),
+ * {@code payaraStreamProvider=false} (true: Payara with the system property naming Jakarta Mail's stream provider, a
+ * diagnostic of issue #17; see {@link PayaraBench}).
  */
 public final class BenchMain {
 
@@ -135,6 +137,7 @@ public final class BenchMain {
             try {
                 payara = PayaraBench.start(dist, config, out.resolve("payara"), certs, tlsPort, issuer.endpoint(),
                         Math.max(1, maxThreads), Boolean.parseBoolean(arg("payaraValidate", "false", "false")),
+                        Boolean.parseBoolean(arg("payaraStreamProvider", "false", "false")),
                         Integer.parseInt(arg("payaraStartSeconds", "240", "240")));
             } catch (IOException | RuntimeException e) {
                 String failed = "FAILED\ttls\tPAYARA\t" + threads + "\tPayara Micro did not start: " + e;

@@ -31,6 +31,8 @@ import java.util.stream.Stream;
 final class PayaraBench implements AutoCloseable {
 
     private static final Pattern MAX_POOL = Pattern.compile("--maxpoolsize \\d+");
+    static final String STREAM_PROVIDER_PROPERTY = "jakarta.mail.util.StreamProvider";
+    static final String ANGUS_STREAM_PROVIDER = "org.eclipse.angus.mail.util.MailStreamProvider";
 
     private final Process process;
     private final Path tmp;
@@ -62,6 +64,18 @@ final class PayaraBench implements AutoCloseable {
      */
     static PayaraBench start(Path dist, Path config, Path work, Path certs, int smtpPort, String tokenEndpoint,
                              int maxThreads, boolean validate, int startSeconds) throws IOException {
+        return start(dist, config, work, certs, smtpPort, tokenEndpoint, maxThreads, validate, false, startSeconds);
+    }
+
+    /**
+     * As above; {@code streamProvider}: also the system property {@value #STREAM_PROVIDER_PROPERTY} (a diagnostic,
+     * issue #17): Jakarta Mail then instantiates the named provider instead of a {@code ServiceLoader} lookup through
+     * the application's class loader on every {@code MimeMessage.writeTo}. Not in the checked-in file: it is JVM-wide
+     * and fails where the thread's context class loader cannot see Angus (BENCHMARKS.md, "In-server speed").
+     */
+    static PayaraBench start(Path dist, Path config, Path work, Path certs, int smtpPort, String tokenEndpoint,
+                             int maxThreads, boolean validate, boolean streamProvider, int startSeconds)
+            throws IOException {
         Files.createDirectories(work);
         String postBoot = Files.readString(config.resolve("post-boot-connector.asadmin"));
         Matcher m = MAX_POOL.matcher(postBoot);
@@ -73,6 +87,9 @@ final class PayaraBench implements AutoCloseable {
         if (validate) {
             // diagnostic only: the pool validates every connection it hands out (a NOOP round trip per send)
             ours = ours.replace("--isconnectvalidatereq false", "--isconnectvalidatereq true");
+        }
+        if (streamProvider) {
+            ours = ours + "\ncreate-system-properties " + STREAM_PROVIDER_PROPERTY + "=" + ANGUS_STREAM_PROVIDER + "\n";
         }
         Files.writeString(postBootFile, ours);
         Path tmp = Files.createTempDirectory(work, "payara-tmp");

@@ -83,18 +83,20 @@ final class Report {
         b.append('\n');
         b.append("### Throughput and latency (2 KB messages; msg/s = median of the windows, [min–max])\n\n");
         b.append("| TLS | threads | path | msg/s | [min–max] | p50 ms | p99 ms | sink CPU (cores) | client CPU (cores) "
-                + "| errors |\n|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| client CPU µs/msg | errors |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "| %s | %d | %s | **%.0f** | %.0f–%.0f | %.2f | %.2f | %.2f | %.2f | %d%s |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %d | %s | **%.0f** | %.0f–%.0f | %.2f | %.2f | %.2f | %.2f | %s | %d%s |%n",
                     r.label, r.threads, name(r.kind), r.median, r.min, r.max, r.p50 / 1000, r.p99 / 1000, r.sinkCpu,
-                    r.clientCpu, r.errors, r.errors > 0 ? " (" + r.error + ")" : ""));
+                    r.clientCpu, cpuPerMessage(r), r.errors, r.errors > 0 ? " (" + r.error + ")" : ""));
         }
+        b.append("\n\"client CPU\" is the sending JVM's process CPU over the windows: the client JVM's, or for an in-server "
+                + "row the server JVM's (everything the server did meanwhile); µs/msg = client CPU / median msg/s.\n");
         b.append("\n### Ratios (medians) and the adapter's cost per send\n\n");
         b.append("Overhead per send = threads × (1/connector rate − 1/limit rate), in µs of a sending thread's time.\n\n");
         b.append("| TLS | threads | connector / baseline | connector / limit (Angus) | connector / limit (adapter) "
                 + "| connector / peer | overhead vs Angus limit µs | overhead vs adapter limit µs "
-                + "| Payara / limit (adapter) | Payara / connector (pool) |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| Payara / limit (adapter) | Payara / connector (pool) | Payara CPU/msg ÷ connector CPU/msg |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
         Map<String, Map<Senders.Kind, Row>> byKey = new LinkedHashMap<>();
         for (Row r : rows) {
             byKey.computeIfAbsent(r.label + "\t" + r.threads, k -> new LinkedHashMap<>()).put(r.kind, r);
@@ -106,11 +108,12 @@ final class Report {
             }
             String[] kk = k.split("\t");
             Row payara = m.get(Senders.Kind.PAYARA);
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", kk[0], kk[1],
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", kk[0], kk[1],
                     ratio(c, m.get(Senders.Kind.BASELINE)), ratio(c, m.get(Senders.Kind.LIMIT_ANGUS)),
                     ratio(c, m.get(Senders.Kind.LIMIT_ADAPTER)), ratio(c, m.get(Senders.Kind.PEER)),
                     overhead(c, m.get(Senders.Kind.LIMIT_ANGUS)), overhead(c, m.get(Senders.Kind.LIMIT_ADAPTER)),
-                    payara == null ? "–" : ratio(payara, m.get(Senders.Kind.LIMIT_ADAPTER)), ratio(payara, c)));
+                    payara == null ? "–" : ratio(payara, m.get(Senders.Kind.LIMIT_ADAPTER)), ratio(payara, c),
+                    cpuRatio(payara, c)));
         });
         b.append(targets(byKey, lines));
         if (connect.length() > 0) {
@@ -163,6 +166,19 @@ final class Report {
         return c == null || other == null || other.median == 0 ? "–" : String.format(Locale.ROOT, "%.2f×", c.median / other.median);
     }
 
+    /** The sending JVM's CPU per message in µs (for an in-server row: the server JVM's). */
+    private static String cpuPerMessage(Row r) {
+        return r.median > 0 && !Double.isNaN(r.clientCpu) ? String.format(Locale.ROOT, "%.0f", 1e6 * r.clientCpu / r.median)
+                : "–";
+    }
+
+    private static String cpuRatio(Row server, Row direct) {
+        if (server == null || direct == null || server.median == 0 || direct.median == 0 || direct.clientCpu == 0) {
+            return "–";
+        }
+        return String.format(Locale.ROOT, "%.2f×", (server.clientCpu / server.median) / (direct.clientCpu / direct.median));
+    }
+
     private static String overhead(Row c, Row limit) {
         if (limit == null || c.median == 0 || limit.median == 0) {
             return "–";
@@ -192,6 +208,14 @@ final class Report {
                     t.append(String.format(Locale.ROOT, "| connector in Payara Micro ≥ 0.9× the physical limit, %s, %s "
                             + "thread(s) | %.2f× (of the faster limit) | %s |%n", mode, n, p / limit,
                             p >= 0.9 * limit ? "yes" : "**no**"));
+                    Row pr = m.get(Senders.Kind.PAYARA);
+                    Row cr = m.get(Senders.Kind.CONNECTOR);
+                    if (cr.clientCpu > 0 && pr.clientCpu > 0) {
+                        double ratio = (pr.clientCpu / p) / (cr.clientCpu / c);
+                        t.append(String.format(Locale.ROOT, "| Payara JVM's CPU per message ≤ 1.3× the direct connector's "
+                                + "(issue #17), %s, %s thread(s) | %s vs %s µs (%.2f×) | %s |%n", mode, n,
+                                cpuPerMessage(pr), cpuPerMessage(cr), ratio, ratio <= 1.3 ? "yes" : "**no**"));
+                    }
                 }
             }
         }
