@@ -191,9 +191,10 @@ final class ProcessProbe {
         Path dump = dir.resolve("heap-" + pid + "-" + System.nanoTime() + ".hprof");
         try {
             Files.createDirectories(dir);
-            jmx.connection().invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
-                    "gcHeapDump", new Object[] {new String[] {dump.toAbsolutePath().toString()}},
-                    new String[] {String[].class.getName()});
+            // HotSpotDiagnostic.dumpHeap(file, live): the DiagnosticCommand MBean does not export GC.heap_dump
+            jmx.connection().invoke(new javax.management.ObjectName("com.sun.management:type=HotSpotDiagnostic"),
+                    "dumpHeap", new Object[] {dump.toAbsolutePath().toString(), Boolean.TRUE},
+                    new String[] {String.class.getName(), boolean.class.getName()});
             return HeapPaths.toRoots(dump, className);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
