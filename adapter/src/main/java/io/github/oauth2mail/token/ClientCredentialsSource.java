@@ -41,4 +41,9 @@ final class ClientCredentialsSource implements TokenSource {
     public String toString() {
         return "ClientCredentialsSource[" + endpoint.context().describe() + "]";
     }
+
+    @Override
+    public void close() {
+        endpoint.close();
+    }
 }

@@ -32,6 +32,18 @@ final class Credentials {
         active = 0;
     }
 
+    /** Closes every source ({@link TokenSource#close()}): the resource stopped. */
+    synchronized void close() {
+        for (TokenSource s : sources) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                java.util.logging.Logger.getLogger(Credentials.class.getName()).log(java.util.logging.Level.FINE,
+                        "closing token source " + s.credential(), e);
+            }
+        }
+    }
+
     boolean perMailbox() {
         return sources.get(0).perMailbox(); // the same for every source a reload builds (CredentialReloader)
     }

@@ -18,6 +18,8 @@ import javax.net.ssl.SSLContext;
 final class EntraClientSource implements TokenSource {
 
     private final ConfidentialClientApplication app;
+    /** The HTTP client MSAL4J uses when a proxy is configured; null: MSAL4J's own (HttpsURLConnection). */
+    private final JdkHttpSender proxied;
     private final Set<String> scopes;
     private final SourceContext ctx;
     private final Duration timeout;
@@ -37,8 +39,12 @@ final class EntraClientSource implements TokenSource {
                     .sslSocketFactory(tls.getSocketFactory())
                     .executorService(MsalCalls.executor());
             b.disableInternalRetries(); // the refresher owns retries and back-off
-            settings.tokenProxy().ifPresent(proxy -> b.httpClient(new MsalHttpClient(new JdkHttpSender(tls,
-                    MsalCalls.millis(settings.connectTimeout()), MsalCalls.millis(settings.readTimeout()), proxy))));
+            proxied = settings.tokenProxy().map(proxy -> new JdkHttpSender(tls,
+                    MsalCalls.millis(settings.connectTimeout()), MsalCalls.millis(settings.readTimeout()), proxy))
+                    .orElse(null);
+            if (proxied != null) {
+                b.httpClient(new MsalHttpClient(proxied));
+            }
             if (!MsalCalls.isMicrosoftAuthority(authority)) {
                 // a non-Microsoft host (local test issuer, proxy): no instance discovery against login.microsoftonline.com
                 b.instanceDiscovery(false).validateAuthority(false);
@@ -74,5 +80,12 @@ final class EntraClientSource implements TokenSource {
     @Override
     public String toString() {
         return "EntraClientSource[" + ctx.describe() + "]";
+    }
+
+    @Override
+    public void close() {
+        if (proxied != null) {
+            proxied.close();
+        }
     }
 }

@@ -40,7 +40,7 @@ final class JdkHttpSender implements HTTPRequestSender {
     /** Headers HttpClient sets itself and refuses from callers. */
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
-    private final HttpClient client;
+    private volatile HttpClient client; // null once closed
     private final Duration requestTimeout;
     private final ConnectorSettings.TokenProxy proxy;
     /** {@code Proxy-Authorization} value for the explicit proxy, or null; never logged or shown. */
@@ -149,7 +149,11 @@ final class JdkHttpSender implements HTTPRequestSender {
                 : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r;
         try {
-            r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpClient c = client;
+            if (c == null) {
+                throw new java.io.IOException("the token HTTP client was closed: the connector resource stopped");
+            }
+            r = c.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
             SocketTimeoutException t = new SocketTimeoutException(e.getMessage());
             t.initCause(e);
@@ -193,5 +197,10 @@ final class JdkHttpSender implements HTTPRequestSender {
         boolean credentialsSent() {
             return credentialsSent;
         }
+    }
+
+    /** Drops the HTTP client (see {@link TokenSource#close()}); later sends fail with an IOException. */
+    void close() {
+        client = null;
     }
 }

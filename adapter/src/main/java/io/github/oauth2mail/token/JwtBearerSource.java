@@ -99,4 +99,9 @@ final class JwtBearerSource implements TokenSource {
     public String toString() {
         return "JwtBearerSource[" + endpoint.context().describe() + ", iss " + issuer + ", aud " + audience + "]";
     }
+
+    @Override
+    public void close() {
+        endpoint.close();
+    }
 }

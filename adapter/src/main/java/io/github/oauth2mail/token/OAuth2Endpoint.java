@@ -127,4 +127,9 @@ final class OAuth2Endpoint {
     private static String safe(String s) {
         return s == null ? "unreadable" : s.length() > 120 ? s.substring(0, 120) + "..." : s;
     }
+
+    /** Lets go of the HTTP client ({@link TokenSource#close()}). */
+    void close() {
+        sender.close();
+    }
 }

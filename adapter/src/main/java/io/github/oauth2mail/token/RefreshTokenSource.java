@@ -73,4 +73,9 @@ final class RefreshTokenSource implements TokenSource {
     public String toString() {
         return "RefreshTokenSource[" + endpoint.context().describe() + "]";
     }
+
+    @Override
+    public void close() {
+        endpoint.close();
+    }
 }

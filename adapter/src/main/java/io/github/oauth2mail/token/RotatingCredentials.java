@@ -133,4 +133,9 @@ final class RotatingCredentials {
         expiry.check(r.settings(), clock.instant());
         return true;
     }
+
+    /** The resource stopped: its sources let go of their HTTP clients. */
+    void close() {
+        credentials.close();
+    }
 }

@@ -207,6 +207,7 @@ public final class TokenRefresher implements TokenProvider, AutoCloseable {
         closed = true;
         timer.close();
         fetches.shutdownNow();
+        credentials.close();
         for (Slot s : slots.values()) {
             synchronized (s) {
                 s.cancelTimer();

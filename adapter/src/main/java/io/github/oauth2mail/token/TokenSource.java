@@ -20,4 +20,13 @@ public interface TokenSource {
 
     /** Which configured credential this is, e.g. {@code client-secret} or {@code secondary.client-secret}. */
     String credential();
+
+    /**
+     * Lets go of the source's HTTP client when its resource stops. Java 17's {@code HttpClient} cannot be closed; its
+     * selector thread ends once the client is unreachable, and that thread keeps the class loader that built it (its
+     * inherited access-control context): a client still referenced after an undeploy would keep the undeployed
+     * adapter alive. A closed source's {@link #fetch} fails.
+     */
+    default void close() {
+    }
 }

@@ -80,6 +80,19 @@ class OAuth2SourcesTest {
     }
 
     @Test
+    void fetch_afterClose_failsWithoutARequest() throws Exception {
+        issuer.stubToken(600);
+        TokenSource s = source(clientCredentials("client_secret_post"));
+        s.fetch(null, false);
+
+        s.close();
+
+        assertThatThrownBy(() -> s.fetch(null, false)).isInstanceOf(TokenException.class)
+                .satisfies(e -> assertThat(e.getCause()).hasMessageContaining("HTTP client was closed"));
+        assertThat(issuer.requests()).hasSize(1);
+    }
+
+    @Test
     void fetch_clientCredentialsPost_sendsSecretInForm() throws Exception {
         issuer.stubToken(600);
 

@@ -402,6 +402,40 @@ class TokenRefresherTest {
                 .noneMatch(t -> t.getName().startsWith("oauth2mail-token-" + TokenFixtures.NAME + "-") && t.isAlive()));
     }
 
+    @Test
+    void close_closesItsTokenSources_soNoHttpClientOutlivesTheResource() throws Exception {
+        AtomicInteger closed = new AtomicInteger();
+        TokenSource source = new TokenSource() {
+            @Override
+            public AccessToken fetch(String mailbox, boolean skipCache) {
+                Instant now = Instant.now();
+                return new AccessToken("t", now, now.plusSeconds(3600));
+            }
+
+            @Override
+            public boolean perMailbox() {
+                return false;
+            }
+
+            @Override
+            public String credential() {
+                return "client-secret";
+            }
+
+            @Override
+            public void close() {
+                closed.incrementAndGet();
+            }
+        };
+        TokenRefresher r = new TokenRefresher(TokenFixtures.settings(TokenFixtures.clientCredentials(issuer)),
+                List.of(source), RefreshTiming.DEFAULT);
+        r.token(MAILBOX);
+
+        r.close();
+
+        assertThat(closed).as("the source let go of its HTTP client").hasValue(1);
+    }
+
     // ---- helpers ----
 
     interface Call<T> {
