@@ -149,7 +149,8 @@ class RedeployLeakIT {
         // resources back to what one deployment holds. Reported, not asserted: the JVM's total thread count (Payara
         // grows its own pools in steps under load, seen: +24 threads once in cycle 5, then flat, which a per-cycle
         // bound cannot tell from a leak) and JDK HttpClient threads ("HttpClient-N-SelectorManager": one per token
-        // HTTP client still reachable: the deployed .rar has two factories, so two; last run: HttpClient-10/11).
+        // HTTP client still reachable: one per runtime of the deployed .rar; a stopped runtime's sources let go of theirs;
+        // last run: HttpClient-11 only, where HttpClient-10/11 stayed before that).
         Snapshot end = await("resources back to one deployment's").atMost(SETTLE).pollInterval(Duration.ofSeconds(1))
                 .until(() -> {
                     probe.gc();
