@@ -131,23 +131,12 @@ final class GraphMime {
      * A Jakarta Mail {@link jakarta.mail.util.LineOutputStream}, so {@code MimeMessage.writeTo} writes header lines
      * straight to it instead of asking {@code StreamProvider.provider()} (a {@code ServiceLoader} lookup per call in
      * Jakarta Mail 2.1, which GraphBench's profile showed as a quarter of a Graph send's CPU); the bytes are those of
-     * Angus's line stream, as in the SMTP path's {@code SmtpDataStream}.
+     * Angus's line stream ({@link io.github.oauth2mail.transport.HeaderLineBytes}), as on the SMTP path.
      */
     private static final class Bounded extends ByteArrayOutputStream implements jakarta.mail.util.LineOutputStream {
-        private static final boolean ALLOW_UTF8 =
-                !"false".equalsIgnoreCase(System.getProperty("mail.mime.allowutf8"));
-
         @Override
         public void writeln(String line) {
-            byte[] b;
-            if (ALLOW_UTF8) {
-                b = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            } else {
-                b = new byte[line.length()];
-                for (int i = 0; i < b.length; i++) {
-                    b[i] = (byte) line.charAt(i);
-                }
-            }
+            byte[] b = io.github.oauth2mail.transport.HeaderLineBytes.of(line);
             write(b, 0, b.length);
             writeln();
         }

@@ -3,7 +3,6 @@ package io.github.oauth2mail.transport;
 import jakarta.mail.util.LineOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The DATA body: every CR, LF or CRLF becomes CRLF, a '.' at the start of a line is doubled (RFC 5321 4.5.2), and
@@ -18,14 +17,11 @@ import java.nio.charset.StandardCharsets;
  * <p>It is a Jakarta Mail {@link LineOutputStream}, so {@code MimeMessage.writeTo} writes the header lines straight
  * to it instead of asking {@code StreamProvider.provider()} for a line stream: that lookup goes through
  * {@code ServiceLoader} on every call in Jakarta Mail 2.1 (jar scans; tens of microseconds per message, more in a
- * server's class loader hierarchy). The bytes are the ones Angus's line stream writes there: UTF-8 unless the system
- * property {@code mail.mime.allowutf8} is {@code false}, then the low byte of each character.
+ * server's class loader hierarchy). The bytes are the ones Angus's line stream writes there ({@link HeaderLineBytes}).
  */
 final class SmtpDataStream extends OutputStream implements LineOutputStream {
 
     private static final int BUFFER = 8 * 1024;
-    /** As {@code MimeBodyPart} (Jakarta Mail 2.1), which reads it once from the system properties, default true. */
-    private static final boolean ALLOW_UTF8 = !"false".equalsIgnoreCase(System.getProperty("mail.mime.allowutf8"));
 
     private final OutputStream socket;
     private final byte[] buf = new byte[BUFFER];
@@ -89,15 +85,7 @@ final class SmtpDataStream extends OutputStream implements LineOutputStream {
 
     @Override
     public void writeln(String line) throws IOException {
-        byte[] b;
-        if (ALLOW_UTF8) {
-            b = line.getBytes(StandardCharsets.UTF_8);
-        } else {
-            b = new byte[line.length()];
-            for (int i = 0; i < b.length; i++) {
-                b[i] = (byte) line.charAt(i);
-            }
-        }
+        byte[] b = HeaderLineBytes.of(line);
         write(b, 0, b.length);
         writeln();
     }
