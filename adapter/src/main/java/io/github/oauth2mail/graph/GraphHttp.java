@@ -62,6 +62,11 @@ final class GraphHttp {
         });
     }
 
+    /** An unauthenticated {@code GET}: any answer proves the path, TLS and the server's identity. */
+    HttpRequest probe(URI uri) {
+        return HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build();
+    }
+
     /** A request with the bearer token and, when {@code body} is not null, that body of {@code contentType}. */
     HttpRequest request(String method, URI uri, String token, String contentType, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(requestTimeout)

@@ -36,6 +36,7 @@ public final class GraphMailer {
     }
 
     private final ConnectorSettings settings;
+    private final GraphHttp http;
     private final GraphCalls calls;
     private final MailboxPermits permits = new MailboxPermits();
     private final GraphDraft draft;
@@ -43,6 +44,7 @@ public final class GraphMailer {
     private GraphMailer(ConnectorSettings settings, GraphHttp http, TokenProvider tokens, Clock clock,
                         Pause pause) {
         this.settings = settings;
+        this.http = http;
         this.calls = new GraphCalls(settings, http, tokens, permits, clock, pause);
         this.draft = new GraphDraft(calls, this::uri);
     }
@@ -134,6 +136,16 @@ public final class GraphMailer {
     /** A path segment: percent-encoded, {@code @} kept as Graph's documentation writes user principal names. */
     static String segment(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%40", "@");
+    }
+
+    /**
+     * An unauthenticated {@code GET <graph-endpoint>/v1.0/} on this mailer's client (the diagnostic command): the HTTP
+     * status of any answer, which proves the network path, TLS and the endpoint's certificate.
+     *
+     * @throws IOException the endpoint cannot be reached (connect, TLS, timeout)
+     */
+    public int probe() throws java.io.IOException, InterruptedException {
+        return http.send(http.probe(URI.create(settings.graphEndpoint() + "/v1.0/"))).status();
     }
 
     /** Graph request slots in use for {@code mailbox} (for tests and metrics). */

@@ -11,15 +11,9 @@ import io.github.oauth2mail.token.TokenRefresher;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.ProxySelector;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.List;
-import javax.net.ssl.SSLContext;
 
 /**
  * The diagnostic command's steps for a resource with {@code send-via=graph}, after the access token: the token's scope
@@ -35,7 +29,15 @@ final class GraphDiagnosis {
 
     static void run(Report report, ConnectorSettings s, TokenRefresher tokens, boolean tokenOk, String sendTo) {
         checkScope(report, s);
-        boolean reachable = checkEndpoint(report, s);
+        GraphMailer mailer;
+        try {
+            mailer = GraphMailer.create(s, TlsSupport.sslContext(s), tokens, Clock.systemUTC(), GraphMailer.sleep());
+        } catch (RuntimeException e) {
+            report.fail("Microsoft Graph endpoint " + s.graphEndpoint(), "cannot build the HTTPS client: " + e,
+                    e.getClass().getSimpleName(), null, advice(s, MessageId.GRAPH_UNREACHABLE));
+            return;
+        }
+        boolean reachable = checkEndpoint(report, s, mailer);
         String step = "test message to " + sendTo + " through Microsoft Graph";
         if (sendTo == null) {
             report.skip("Microsoft Graph sendMail", "give --send-to <address> to send a test message (the only check "
@@ -45,7 +47,7 @@ final class GraphDiagnosis {
         } else if (!reachable) {
             report.skip(step, "needs a reachable Microsoft Graph endpoint");
         } else {
-            sendTest(report, s, tokens, sendTo, step);
+            sendTest(report, s, mailer, sendTo, step);
         }
     }
 
@@ -65,22 +67,13 @@ final class GraphDiagnosis {
     }
 
     /** Any HTTP answer to an unauthenticated {@code GET <endpoint>/v1.0/} means: reachable, TLS and identity fine. */
-    private static boolean checkEndpoint(Report report, ConnectorSettings s) {
-        URI uri = URI.create(s.graphEndpoint() + "/v1.0/");
+    private static boolean checkEndpoint(Report report, ConnectorSettings s, GraphMailer mailer) {
         String step = "Microsoft Graph endpoint " + s.graphEndpoint();
         try {
-            SSLContext ssl = TlsSupport.sslContext(s);
-            HttpClient.Builder b = HttpClient.newBuilder().sslContext(ssl).connectTimeout(s.connectTimeout())
-                    .followRedirects(HttpClient.Redirect.NEVER);
-            if (ProxySelector.getDefault() != null) {
-                b.proxy(ProxySelector.getDefault());
-            }
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(s.connectTimeout().plus(s.readTimeout()))
-                    .GET().build();
-            HttpResponse<InputStream> r = b.build().send(request, HttpResponse.BodyHandlers.ofInputStream());
-            r.body().close(); // the answer's body is not needed: its status line proves the path
-            report.ok(step, "reachable over HTTPS, server certificate trusted and names " + uri.getHost()
-                    + " (unauthenticated GET " + uri.getPath() + ": HTTP " + r.statusCode() + ")");
+            int status = mailer.probe(); // the client the send uses: its trust store, timeouts and the JVM's proxy
+            report.ok(step, "reachable over HTTPS, server certificate trusted and names "
+                    + URI.create(s.graphEndpoint().toString()).getHost() + " (unauthenticated GET /v1.0/: HTTP "
+                    + status + ")");
             return true;
         } catch (IOException e) {
             // the HTTP client's own exception (ConnectException, SSLHandshakeException, HttpConnectTimeoutException)
@@ -94,12 +87,9 @@ final class GraphDiagnosis {
         }
     }
 
-    private static void sendTest(Report report, ConnectorSettings s, TokenRefresher tokens, String sendTo,
-                                 String step) {
+    private static void sendTest(Report report, ConnectorSettings s, GraphMailer mailer, String sendTo, String step) {
         try {
             MimeMessage msg = Diagnose.testMessage(s, sendTo);
-            GraphMailer mailer = GraphMailer.create(s, TlsSupport.sslContext(s), tokens, Clock.systemUTC(),
-                    GraphMailer.sleep());
             mailer.send(s.mailbox(), msg, msg.getAllRecipients());
             report.ok(step, "accepted by Microsoft Graph (HTTP 202) for mailbox " + s.mailbox());
         } catch (MessagingException e) {
