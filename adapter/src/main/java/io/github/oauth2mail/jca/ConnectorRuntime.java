@@ -132,11 +132,29 @@ final class ConnectorRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Before {@code connecting} opens a session for the mailbox (its own was closed, or it is new): while the limit is
+     * lowered, close idle sessions of this node so that with the new one it holds at most the limit. Without this a
+     * pool that hands out the connection whose session a {@code 432} closed (the most recently returned one) opens a
+     * session beyond the limit on every send while an older idle one keeps its slot at the server: with every node
+     * doing so, the mailbox stays over its limit and every send is refused until its deadline.
+     */
+    void beforeConnect(String mailbox, SmtpManagedConnection connecting) {
+        MailboxBudget budget = budgets.get(norm(mailbox));
+        if (budget != null && budget.limit() < budget.max()) {
+            closeIdleAbove(norm(mailbox), budget.limit() - 1, connecting);
+        }
+    }
+
     /** An idle authenticated session holds one of the server's slots: close idle ones above {@code limit}. */
     private void closeIdleAbove(String mailbox, int limit) {
+        closeIdleAbove(mailbox, limit, null);
+    }
+
+    private void closeIdleAbove(String mailbox, int limit, SmtpManagedConnection except) {
         int open = 0;
         for (SmtpManagedConnection mc : managed) {
-            if (mc.isFor(mailbox) && mc.isConnected()) {
+            if (mc != except && mc.isFor(mailbox) && mc.isConnected()) {
                 open++;
             }
         }
@@ -144,7 +162,7 @@ final class ConnectorRuntime implements AutoCloseable {
             if (open <= limit) {
                 break;
             }
-            if (mc.isFor(mailbox) && mc.closeIfIdle()) {
+            if (mc != except && mc.isFor(mailbox) && mc.closeIfIdle()) {
                 open--;
             }
         }

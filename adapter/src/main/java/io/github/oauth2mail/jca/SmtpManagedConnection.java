@@ -97,6 +97,11 @@ final class SmtpManagedConnection implements ManagedConnection {
      * call {@link #destroy()} or {@link #validate()} from other threads without a lock-order deadlock.
      */
     void send(SmtpConnectionHandle handle, Message message, Address[] recipients) throws MessagingException {
+        if (!isConnected()) {
+            // about to open a session: first close this node's idle ones that would take it over the mailbox's limit
+            // (outside this monitor: closing takes the other connections' monitors)
+            runtime.beforeConnect(mailbox, this);
+        }
         MessagingException broken = sendLocked(message, recipients);
         if (broken != null) {
             fireError(handle, broken);
@@ -164,7 +169,16 @@ final class SmtpManagedConnection implements ManagedConnection {
     }
 
     /** Closes the physical connection if no handle uses this connection (the next use reconnects); true if closed. */
-    synchronized boolean closeIfIdle() {
+    boolean closeIfIdle() {
+        if (!handles.isEmpty()) {
+            return false; // in use: do not wait for its monitor while it sends
+        }
+        synchronized (this) {
+            return closeIfIdleLocked();
+        }
+    }
+
+    private boolean closeIfIdleLocked() {
         if (!handles.isEmpty() || connection == null || destroyed.get()) {
             return false;
         }
