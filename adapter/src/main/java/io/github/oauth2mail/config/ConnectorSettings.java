@@ -116,6 +116,7 @@ public final class ConnectorSettings {
     private final SendVia sendVia;
     private final URI graphEndpoint;
     private final boolean graphDraftRoute;
+    private final boolean graphSaveToSentItems;
 
     private ConnectorSettings(String name, Map<Setting, String> values, Map<Setting, Secret> secrets, Validator v,
                               SettingsSource source, Map<Setting, String> poolProperties) {
@@ -151,6 +152,7 @@ public final class ConnectorSettings {
         this.sendVia = v.sendVia;
         this.graphEndpoint = v.graphEndpoint;
         this.graphDraftRoute = v.graphDraftRoute;
+        this.graphSaveToSentItems = v.graphSaveToSentItems;
     }
 
     /**
@@ -441,6 +443,11 @@ public final class ConnectorSettings {
     /** True when Bcc and envelope-only recipients may go through a Graph draft (needs {@code Mail.ReadWrite}). */
     public boolean graphDraftRoute() {
         return graphDraftRoute;
+    }
+
+    /** False when Graph sends must not keep a copy in Sent Items (JSON sendMail with {@code saveToSentItems=false}). */
+    public boolean graphSaveToSentItems() {
+        return graphSaveToSentItems;
     }
 
     @Override

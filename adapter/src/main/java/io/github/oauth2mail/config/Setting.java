@@ -59,7 +59,8 @@ public enum Setting {
     CREDENTIAL_EXPIRES("credential-expires", false, null, "ISO date (e.g. `2027-06-30`) the client secret or refresh token expires; WARNING `OAM119` 30, 7 and 1 days before, also in health and the MBean (certificates: their own `notAfter` is read)"),
     SEND_VIA("send-via", false, "smtp", "how `Transport.send` submits: `smtp` (SMTP AUTH XOAUTH2) or `graph` (Microsoft Graph `sendMail`, application permission `Mail.Send`; for tenants with SMTP AUTH off)"),
     GRAPH_ENDPOINT("graph-endpoint", false, "https://graph.microsoft.com", "Microsoft Graph base URL for `send-via=graph` (national clouds: e.g. `https://graph.microsoft.us`); HTTPS only"),
-    GRAPH_DRAFT_ROUTE("graph-draft-route", false, "false", "with `send-via=graph`: deliver Bcc and envelope-only recipients, and messages over the 4 MB request limit (attachments of 3 to 150 MB uploaded separately), by creating a draft and sending it (needs the wider application permission `Mail.ReadWrite`); `false`: such messages are refused (`OAM609`, `OAM608`)");
+    GRAPH_DRAFT_ROUTE("graph-draft-route", false, "false", "with `send-via=graph`: deliver Bcc and envelope-only recipients, and messages over the 4 MB request limit (attachments of 3 to 150 MB uploaded separately), by creating a draft and sending it (needs the wider application permission `Mail.ReadWrite`); `false`: such messages are refused (`OAM609`, `OAM608`)"),
+    GRAPH_SAVE_TO_SENT_ITEMS("graph-save-to-sent-items", false, "true", "with `send-via=graph`: keep a copy of each sent message in the mailbox's Sent Items, as SMTP AUTH to Exchange Online does; `false`: no copy, the message goes in Graph's JSON form (`saveToSentItems=false`; Bcc and envelope-only recipients without `Mail.ReadWrite`; a message it cannot carry is refused with `OAM614`)");
 
     /** Prefix of every MicroProfile Config key. */
     public static final String PREFIX = "oauth2mail.";

@@ -53,6 +53,7 @@ final class Validator {
     ConnectorSettings.SendVia sendVia;
     URI graphEndpoint;
     boolean graphDraftRoute;
+    boolean graphSaveToSentItems;
 
     Validator(String name, Map<Setting, String> values, Map<Setting, Secret> secrets, List<String> problems) {
         this.name = name;
@@ -229,6 +230,7 @@ final class Validator {
     /** The Graph keys: an absolute https URL without query or fragment, and the draft-route switch. */
     private void graph() {
         graphDraftRoute = bool(Setting.GRAPH_DRAFT_ROUTE);
+        graphSaveToSentItems = bool(Setting.GRAPH_SAVE_TO_SENT_ITEMS);
         URI u = httpsUrl(Setting.GRAPH_ENDPOINT);
         if (u == null || u.getHost() == null || !"https".equalsIgnoreCase(u.getScheme())) {
             return;

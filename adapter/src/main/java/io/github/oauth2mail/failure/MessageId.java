@@ -201,7 +201,12 @@ public enum MessageId {
             + "deleted (OAM613; OAM612 when that failed too); try again later"),
     GRAPH_DRAFT_NOT_DELETED("OAM612", OTHER, f -> "a draft of a message that failed could not be deleted: delete the "
             + "draft the message names from the Drafts folder of mailbox " + f.mailbox() + " (it was not sent)"),
-    GRAPH_DRAFT_DELETED("OAM613", OTHER, null);
+    GRAPH_DRAFT_DELETED("OAM613", OTHER, null),
+    GRAPH_JSON_UNMAPPABLE("OAM614", OTHER, f -> "with " + f.key("graph-save-to-sent-items") + "=false the message "
+            + "goes in Microsoft Graph's JSON form, which cannot carry it as built (the message names what: a header "
+            + "or part it has no field for, or over 4 MB as JSON); nothing was sent: send such messages with "
+            + f.key("graph-save-to-sent-items") + "=true (MIME, a copy stays in Sent Items) or " + f.key("send-via")
+            + "=smtp");
 
     private static final Map<String, MessageId> BY_ID = new HashMap<>();
 

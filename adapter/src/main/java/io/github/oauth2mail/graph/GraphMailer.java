@@ -26,7 +26,8 @@ import javax.net.ssl.SSLContext;
  * .../send} (needs {@code Mail.ReadWrite}); otherwise it is refused, never sent to fewer recipients than asked.
  * A message over Graph's 4 MB request limit goes, with {@code graph-draft-route=true}, through the same draft with
  * its attachments of 3 MB and more uploaded separately ({@link GraphDraft}); otherwise it is refused ({@code
- * OAM608}). One shared HTTP client per resource.
+ * OAM608}). With {@code graph-save-to-sent-items=false} every message goes in the JSON form instead
+ * ({@link GraphJsonMessage}), the only one that can keep it out of Sent Items. One shared HTTP client per resource.
  */
 public final class GraphMailer {
 
@@ -82,6 +83,10 @@ public final class GraphMailer {
                     + "every To/Cc address of the message, but this send names only some of them ("
                     + r.headerOnlyAddresses().size() + " not named); not sent", null, null);
         }
+        if (!settings.graphSaveToSentItems()) {
+            sendJson(mailbox, message, r);
+            return;
+        }
         if (!r.envelopeOnly().isEmpty() && !settings.graphDraftRoute()) {
             throw calls.failures().failure(MessageId.GRAPH_RECIPIENTS_NEED_DRAFT, mailbox, "This message has "
                     + r.envelopeOnly().size() + " Bcc or envelope-only recipient(s), which Microsoft Graph's MIME "
@@ -96,6 +101,27 @@ public final class GraphMailer {
         } else {
             draft.send(send, mime, r.envelopeOnly(), List.of());
         }
+    }
+
+    /**
+     * {@code graph-save-to-sent-items=false}: the JSON form with {@code saveToSentItems=false}, envelope-only
+     * recipients as {@code bccRecipients} (no draft: a draft's send always keeps a copy); a message that form cannot
+     * carry is refused ({@code OAM614}), never sent another way.
+     */
+    private void sendJson(String mailbox, Message message, GraphRecipients r) throws MessagingException {
+        String json;
+        try {
+            json = GraphJsonMessage.request(message, r.envelopeOnly());
+        } catch (GraphJsonMessage.Unmappable e) {
+            throw calls.failures().failure(MessageId.GRAPH_JSON_UNMAPPABLE, mailbox, "With "
+                    + settings.key(Setting.GRAPH_SAVE_TO_SENT_ITEMS) + "=false the message goes in Microsoft Graph's "
+                    + "JSON form, which cannot carry " + e.getMessage() + "; not sent", null, null);
+        } catch (IOException e) {
+            throw new AdapterMessagingException(MessageId.SMTP_MESSAGE_UNWRITABLE, "The message could not be "
+                    + "read for Microsoft Graph: " + e.getMessage(), e);
+        }
+        GraphCalls.Send send = new GraphCalls.Send(mailbox, calls.clock().millis() + settings.sendDeadline().toMillis());
+        calls.call(send, "POST", uri(mailbox, "/sendMail"), "application/json", json, 202, true);
     }
 
     /** A message over the request limit: its attachments of 3 MB and more go through upload sessions, if allowed. */

@@ -565,6 +565,14 @@ public class OAuth2MailManagedConnectionFactory
         return get(Setting.GRAPH_DRAFT_ROUTE);
     }
 
+    public void setGraphSaveToSentItems(String value) {
+        put(Setting.GRAPH_SAVE_TO_SENT_ITEMS, value);
+    }
+
+    public String getGraphSaveToSentItems() {
+        return get(Setting.GRAPH_SAVE_TO_SENT_ITEMS);
+    }
+
     @Override
     public ResourceAdapter getResourceAdapter() {
         return resourceAdapter;

@@ -217,6 +217,8 @@ class ResourceAdapterDescriptorTest {
         c.put(Setting.GRAPH_ENDPOINT, new Case(entra(), "https://graph.pool.example/", ConnectorSettings::graphEndpoint,
                 java.net.URI.create("https://graph.pool.example")));
         c.put(Setting.GRAPH_DRAFT_ROUTE, new Case(entra(), "true", ConnectorSettings::graphDraftRoute, true));
+        c.put(Setting.GRAPH_SAVE_TO_SENT_ITEMS, new Case(entra(), "false", ConnectorSettings::graphSaveToSentItems,
+                false));
         return c;
     }
 

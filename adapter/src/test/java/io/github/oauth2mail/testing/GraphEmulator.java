@@ -47,6 +47,9 @@ import net.minidev.json.JSONObject;
  * <ul>
  * <li>{@code POST /v1.0/users/{id}/sendMail}, {@code Content-Type: text/plain}, body: the MIME message base64 encoded,
  * at most 4 MB: {@code 202} and the message is delivered to its To and Cc addresses.</li>
+ * <li>{@code POST /v1.0/users/{id}/sendMail}, {@code Content-Type: application/json}: the JSON form, checked strictly
+ * ({@link GraphJsonForm}: documented properties and types only, {@code x-} headers, at most 4 MB, a recipient):
+ * {@code 202}, delivered to To, Cc and Bcc; saved in Sent Items unless {@code "saveToSentItems": false}.</li>
  * <li>{@code POST /v1.0/users/{id}/messages} with the same MIME body: a draft, {@code 201} with its JSON ({@code id}).</li>
  * <li>{@code PATCH /v1.0/users/{id}/messages/{msg}}, {@code application/json}, only {@code bccRecipients} of
  * {@code {"emailAddress":{"address":...}}}: {@code 200}.</li>
@@ -87,8 +90,13 @@ public final class GraphEmulator implements AutoCloseable {
     private static final Set<String> ITEM_KEYS = Set.of("attachmentType", "name", "size", "contentType", "isInline",
             "contentId");
 
-    /** A message Graph "sent": as which mailbox, the parsed message, its raw MIME and every address it went to. */
-    public record Delivered(String mailbox, MimeMessage message, byte[] mime, List<String> recipients) {
+    /**
+     * A message Graph "sent": as which mailbox, the parsed message, its raw MIME, every address it went to, and
+     * whether a copy was saved in the mailbox's Sent Items (MIME sendMail and draft sends always save; JSON sendMail
+     * unless {@code "saveToSentItems": false}).
+     */
+    public record Delivered(String mailbox, MimeMessage message, byte[] mime, List<String> recipients,
+                            boolean savedToSentItems) {
     }
 
     private record Draft(String mailbox, MimeMessage message, byte[] mime, List<String> bcc,
@@ -131,6 +139,7 @@ public final class GraphEmulator implements AutoCloseable {
     private CountDownLatch loseSendAnswer;
     private final List<Delivered> delivered = new ArrayList<>();
     private final List<String> requests = new ArrayList<>();
+    private final List<String> jsonBodies = new ArrayList<>();
     private final List<Integer> statuses = new ArrayList<>();
     private final Deque<Canned> canned = new ArrayDeque<>();
     private final List<CountDownLatch> hangs = new ArrayList<>();
@@ -228,6 +237,11 @@ public final class GraphEmulator implements AutoCloseable {
         return List.copyOf(delivered);
     }
 
+    /** The body of every JSON sendMail the emulator accepted, in order. */
+    public synchronized List<String> jsonSendMailBodies() {
+        return List.copyOf(jsonBodies);
+    }
+
     /** Every request as {@code METHOD path}, in order. */
     public synchronized List<String> requests() {
         return List.copyOf(requests);
@@ -323,7 +337,20 @@ public final class GraphEmulator implements AutoCloseable {
         String contentType = ex.getRequestHeaders().getFirst("Content-Type");
         if (op.equals("sendMail") && method.equals("POST") && "text/plain".equals(contentType)) {
             MimeMessage msg = mime(body);
-            deliver(mailbox, msg, mimeBytes(body), List.of());
+            deliver(mailbox, msg, mimeBytes(body), List.of(), true);
+            answer(ex, 202, null);
+        } else if (op.equals("sendMail") && method.equals("POST") && "application/json".equals(contentType)) {
+            GraphJsonForm.Parsed json;
+            try {
+                json = GraphJsonForm.parse(body);
+            } catch (GraphJsonForm.Refused r) {
+                error(ex, r.status, r.code, r.getMessage(), null);
+                return;
+            }
+            synchronized (this) {
+                jsonBodies.add(new String(body, StandardCharsets.UTF_8));
+            }
+            deliver(mailbox, json.message(), json.mime(), json.bcc(), json.saveToSentItems());
             answer(ex, 202, null);
         } else if (op.equals("messages") && method.equals("POST") && "text/plain".equals(contentType)) {
             String id = "AAMk" + UUID.randomUUID().toString().replace("-", "");
@@ -345,10 +372,10 @@ public final class GraphEmulator implements AutoCloseable {
                 return;
             }
             if (d.attachments().isEmpty()) {
-                deliver(mailbox, d.message(), d.mime(), d.bcc());
+                deliver(mailbox, d.message(), d.mime(), d.bcc(), true);
             } else {
                 byte[] assembled = withAttachments(d);
-                deliver(mailbox, parse(assembled), assembled, d.bcc());
+                deliver(mailbox, parse(assembled), assembled, d.bcc(), true);
             }
             CountDownLatch lost;
             synchronized (this) {
@@ -564,7 +591,7 @@ public final class GraphEmulator implements AutoCloseable {
         }
     }
 
-    private synchronized void deliver(String mailbox, MimeMessage msg, byte[] raw, List<String> bcc) {
+    private synchronized void deliver(String mailbox, MimeMessage msg, byte[] raw, List<String> bcc, boolean saved) {
         List<String> to = new ArrayList<>();
         try {
             for (Message.RecipientType t : new Message.RecipientType[] {Message.RecipientType.TO,
@@ -583,7 +610,7 @@ public final class GraphEmulator implements AutoCloseable {
         if (to.isEmpty()) {
             throw new IllegalArgumentException("no recipients");
         }
-        Delivered d = new Delivered(mailbox, msg, raw, List.copyOf(to));
+        Delivered d = new Delivered(mailbox, msg, raw, List.copyOf(to), saved);
         onDelivery.accept(d);
         delivered.add(d);
     }
