@@ -193,7 +193,9 @@ public enum MessageId {
             + "4 MB); otherwise send a smaller message or use " + f.key("send-via") + "=smtp"),
     GRAPH_RECIPIENTS_NEED_DRAFT("OAM609", OTHER, f -> "MIME sendMail delivers only to the To/Cc headers: to deliver "
             + "to Bcc or envelope-only recipients set " + f.key("graph-draft-route") + "=true and grant the "
-            + "application permission Mail.ReadWrite (drafts), or send such messages with " + f.key("send-via") + "=smtp"),
+            + "application permission Mail.ReadWrite (drafts), or set " + f.key("graph-save-to-sent-items") + "=false (Graph's "
+            + "JSON form carries them as Bcc; no copy in Sent Items), or send such messages with " + f.key("send-via")
+            + "=smtp"),
     GRAPH_SERVER_ERROR("OAM610", CONNECTION, f -> "Microsoft Graph answered a step before the send with a server "
             + "error (or an unusable answer); the message was not sent; try again later"),
     GRAPH_UPLOAD_FAILED("OAM611", CONNECTION, f -> "an attachment upload session of a large message failed (the chunk "
