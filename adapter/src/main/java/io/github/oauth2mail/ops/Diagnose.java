@@ -259,7 +259,8 @@ public final class Diagnose {
         }
         if (s.sendVia() == ConnectorSettings.SendVia.GRAPH) {
             return sb.append(", mailbox ").append(s.mailbox()).append(", send via Microsoft Graph ")
-                    .append(s.graphEndpoint()).append(s.graphDraftRoute() ? " (draft route on)" : "").toString();
+                    .append(s.graphEndpoint()).append(s.graphDraftRoute() ? " (draft route on)" : "")
+                    .append(s.graphSaveToSentItems() ? "" : " (JSON form, no Sent Items copy)").toString();
         }
         return sb.append(", mailbox ").append(s.mailbox()).append(", SMTP ").append(s.smtpHost()).append(':')
                 .append(s.smtpPort()).append(" (").append(s.smtpTls().name().toLowerCase(Locale.ROOT))

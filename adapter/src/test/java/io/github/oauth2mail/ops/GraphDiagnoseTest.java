@@ -120,6 +120,21 @@ class GraphDiagnoseTest {
     }
 
     @Test
+    void run_graphModeWithoutSentItemsCopy_saysSoAndTheTestMessageIsNotSaved() throws Exception {
+        Map<String, String> m = settings();
+        m.put("oauth2mail." + NAME + ".graph-save-to-sent-items", "false");
+        Run r = run(NAME, "--config", config(m).toString(), "--send-to", RCPT);
+
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("send via Microsoft Graph " + graph.endpoint() + " (JSON form, no Sent Items copy)")
+                .contains("OAM421 RESULT: OK");
+        assertThat(graph.delivered()).singleElement().satisfies(d -> {
+            assertThat(d.recipients()).containsExactly(RCPT);
+            assertThat(d.savedToSentItems()).isFalse();
+        });
+    }
+
+    @Test
     void run_graphModeWithoutSendTo_sendsNothingAndSaysWhatOnlyTheSendChecks() throws Exception {
         Run r = run(NAME, "--config", config(settings()).toString());
 
