@@ -34,8 +34,9 @@ import java.util.concurrent.TimeUnit;
  * {@code serverWarmup=8} (alias payaraWarmup; seconds, 4 threads, right after start), {@code payaraValidate=false} (true: the Payara pool validates every connection it hands out, a diagnostic),
  * {@code serverJfr=false} (true: a JFR recording of every server JVM, {@code out/<server>/<server>.jfr}, written when it
  * stops; {@code payaraJfr}, {@code wildflyJfr}, {@code libertyJfr} for one server, diagnostics),
- * {@code payaraStreamProvider=false} (true: Payara with the system property naming Jakarta Mail's stream provider, a
- * diagnostic of issue #17; see {@link PayaraBench}).
+ * {@code serverStreamProvider=false} (true: every server JVM with the system property naming Jakarta Mail's stream
+ * provider, a diagnostic of issue #17, see {@link PayaraBench}; {@code payaraStreamProvider}, {@code wildflyStreamProvider},
+ * {@code libertyStreamProvider} for one server).
  */
 public final class BenchMain {
 
@@ -220,6 +221,8 @@ public final class BenchMain {
         Path work = out.resolve(name);
         boolean jfr = Boolean.parseBoolean(arg(name + "Jfr", arg("serverJfr", "false", "false"), arg("serverJfr",
                 "false", "false")));
+        boolean streamProvider = Boolean.parseBoolean(arg(name + "StreamProvider", arg("serverStreamProvider", "false",
+                "false"), arg("serverStreamProvider", "false", "false")));
         int startSeconds = Integer.parseInt(arg(name + "StartSeconds", "240", "240"));
         Path config = Path.of(arg(name + "Config", "../server-config/" + name, "../server-config/" + name))
                 .toAbsolutePath().normalize();
@@ -229,13 +232,13 @@ public final class BenchMain {
                 System.setProperty("bench.payara.jfr", String.valueOf(jfr));
                 return PayaraBench.start(dist, config, work, certs, tlsPort, tokenEndpoint, maxThreads,
                         Boolean.parseBoolean(arg("payaraValidate", "false", "false")),
-                        Boolean.parseBoolean(arg("payaraStreamProvider", "false", "false")), startSeconds);
+                        streamProvider, startSeconds);
             case WILDFLY:
                 return WildFlyBench.start(serverDist("wildflyDist", "wildfly-"), dist, config, work, env, maxThreads,
-                        jfr, startSeconds);
+                        jfr, streamProvider, startSeconds);
             case LIBERTY:
                 return LibertyBench.start(serverDist("libertyDist", "wlp"), dist, config, work, env, maxThreads, jfr,
-                        startSeconds);
+                        streamProvider, startSeconds);
             default:
                 throw new IllegalArgumentException(kind.name());
         }

@@ -46,10 +46,15 @@ interface BenchServer extends AutoCloseable {
         return env;
     }
 
-    /** The server JVM's options: Payara's heap, the default JIT; with {@code jfr} a recording written at exit. */
-    static String jvmOptions(Path work, String name, boolean jfr) {
+    /**
+     * The server JVM's options: Payara's heap, the default JIT; with {@code jfr} a recording written at exit; with
+     * {@code streamProvider} the system property naming Jakarta Mail's stream provider (the diagnostic of
+     * {@link PayaraBench}, not a checked-in setting: BENCHMARKS.md, "In-server speed").
+     */
+    static String jvmOptions(Path work, String name, boolean jfr, boolean streamProvider) {
         return "-Xms512m -Xmx1g -Djava.net.preferIPv4Stack=true" + (jfr
                 ? " -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + work.resolve(name + ".jfr")
-                : "");
+                : "") + (streamProvider
+                ? " -D" + PayaraBench.STREAM_PROVIDER_PROPERTY + "=" + PayaraBench.ANGUS_STREAM_PROVIDER : "");
     }
 }

@@ -42,7 +42,7 @@ final class LibertyBench implements BenchServer {
     }
 
     static LibertyBench start(Path wlp, Path dist, Path config, Path work, Map<String, String> connectorEnv,
-                              int maxThreads, boolean jfr, int startSeconds) throws IOException {
+                              int maxThreads, boolean jfr, boolean streamProvider, int startSeconds) throws IOException {
         AppServerProcess.deleteTree(work);
         Path userDir = work.resolve("wlp-usr");
         Path serverDir = userDir.resolve("servers").resolve(SERVER);
@@ -62,7 +62,7 @@ final class LibertyBench implements BenchServer {
                 "OAUTH2MAIL_RAR=" + dist.resolve("oauth2-mail-adapter.rar")) + "\n");
         Map<String, String> env = new LinkedHashMap<>(connectorEnv);
         env.put("WLP_USER_DIR", userDir.toString());
-        env.put("JVM_ARGS", BenchServer.jvmOptions(work, "liberty", jfr));
+        env.put("JVM_ARGS", BenchServer.jvmOptions(work, "liberty", jfr, streamProvider));
         AppServerProcess p = AppServerProcess.start(List.of("sh", wlp.resolve("bin/server").toString(), "run", SERVER),
                 work, env, work.resolve("liberty.log"));
         LibertyBench liberty = new LibertyBench(p, port);

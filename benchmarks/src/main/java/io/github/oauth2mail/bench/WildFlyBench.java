@@ -31,7 +31,8 @@ final class WildFlyBench implements BenchServer {
     }
 
     static WildFlyBench start(Path wildflyDist, Path dist, Path config, Path work, Map<String, String> connectorEnv,
-                              int maxThreads, boolean jfr, int startSeconds) throws IOException, InterruptedException {
+                              int maxThreads, boolean jfr, boolean streamProvider, int startSeconds)
+            throws IOException, InterruptedException {
         Path home = work.resolve("home");
         AppServerProcess.deleteTree(work);
         Files.createDirectories(work);
@@ -58,7 +59,7 @@ final class WildFlyBench implements BenchServer {
         Files.copy(dist.resolve("bench.war"), home.resolve("standalone/deployments/bench.war"));
         int offset = freeOffset();
         Map<String, String> env = new LinkedHashMap<>(connectorEnv);
-        env.put("JAVA_OPTS", BenchServer.jvmOptions(work, "wildfly", jfr));
+        env.put("JAVA_OPTS", BenchServer.jvmOptions(work, "wildfly", jfr, streamProvider));
         env.put("JBOSS_HOME", home.toString());
         List<String> cmd = new ArrayList<>(List.of("sh", home.resolve("bin/standalone.sh").toString(),
                 "-Djboss.socket.binding.port-offset=" + offset, "-Djboss.bind.address=127.0.0.1",
@@ -68,7 +69,8 @@ final class WildFlyBench implements BenchServer {
         try {
             String line = p.awaitLine(l -> l.contains("WFLYSRV0025") || l.contains("WFLYSRV0026"), startSeconds);
             if (line.contains("WFLYSRV0026") || !p.output().contains("WFLYSRV0010: Deployed \"bench.war\"")) {
-                throw new IOException("WildFly started with errors or without bench.war; log: " + work.resolve("wildfly.log"));
+                throw new IOException("WildFly started with errors or without bench.war; log: "
+                        + work.resolve("wildfly.log"));
             }
         } catch (IOException | RuntimeException e) {
             wildfly.close();
