@@ -40,13 +40,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchMain {
 
-    private final Map<String, String> args = new LinkedHashMap<>();
-    private final List<String> results = new ArrayList<>();
+    final Map<String, String> args = new LinkedHashMap<>();
+    final List<String> results = new ArrayList<>();
     private final List<String> loads = new ArrayList<>();
     private final String classpath = System.getProperty("java.class.path");
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    private Path out;
-    private Path certs;
+    Path out;
+    Path certs;
 
     public static void main(String[] argv) throws Exception {
         BenchMain m = new BenchMain();
@@ -60,7 +60,7 @@ public final class BenchMain {
         System.exit(0);
     }
 
-    private String arg(String key, String dflt, String quick) {
+    String arg(String key, String dflt, String quick) {
         return args.getOrDefault(key, Boolean.parseBoolean(args.get("quick")) ? quick : dflt);
     }
 
@@ -100,7 +100,7 @@ public final class BenchMain {
                         "prewarm=" + prewarm, "connectCost=" + arg("connectCost", "30", "5"), "refresh=" + refresh,
                         "tokenLifetime=" + arg("tokenLifetime", "20", "4")));
                 if (!servers.isEmpty()) {
-                    withServers(servers, tlsPort, threads, tlsArgs);
+                    new InServerRun(this).run(servers, tlsPort, threads, tlsArgs);
                 } else {
                     client("tls", tlsArgs.toArray(new String[0]));
                 }
@@ -163,103 +163,6 @@ public final class BenchMain {
     }
 
     /**
-     * The TLS client run with the application servers of the in-server paths up (each with the connector .rar and the
-     * benchmark WAR, one HTTPS token issuer in this JVM for all), started one after the other, each warmed up, then
-     * measured in the same round robin as every other path; every server is stopped right after that run, whatever
-     * happens. A server that cannot start leaves the run without its path and says so (a FAILED line in the tables).
-     */
-    private void withServers(List<Senders.Kind> kinds, int tlsPort, String threads, List<String> tlsArgs)
-            throws Exception {
-        int maxThreads = Math.max(1, Arrays.stream(threads.split(",")).mapToInt(Integer::parseInt).max().orElse(1));
-        Path dist = Path.of(arg("dist", "target/dist", "target/dist")).toAbsolutePath();
-        List<BenchServer> started = new ArrayList<>();
-        List<String> with = new ArrayList<>(tlsArgs);
-        try (TokenIssuer issuer = new TokenIssuer(certs.resolve("server.p12"), 3600)) {
-            try {
-                for (Senders.Kind kind : kinds) {
-                    String name = kind.name().toLowerCase(Locale.ROOT);
-                    load(name + " start");
-                    long t0 = System.nanoTime();
-                    BenchServer server;
-                    try {
-                        server = startServer(kind, dist, issuer.endpoint(), tlsPort, maxThreads);
-                    } catch (IOException | RuntimeException e) {
-                        String failed = "FAILED\ttls\t" + kind + "\t" + threads + "\t" + kind + " did not start: " + e;
-                        System.out.println(failed);
-                        results.add(failed);
-                        with.replaceAll(a -> a.startsWith("paths=") ? "paths=" + String.join(",",
-                                Arrays.stream(a.substring(6).split(",")).filter(k -> !k.equals(kind.name())).toList())
-                                : a);
-                        continue;
-                    }
-                    started.add(server);
-                    System.out.println(String.format(Locale.ROOT, "%s ready in %.1f s (pid %d, %s)", kind,
-                            (System.nanoTime() - t0) / 1e9, server.pid(), server.url()));
-                    load(name + " ready");
-                    with.add(name + "=" + server.url());
-                }
-                for (BenchServer server : started) {
-                    // JIT warm-up of the freshly started server's send path (and its pool), outside the measurements
-                    Measure.Result warm = ServerPath.at(server.url()).measure(4, 0, 1,
-                            Double.parseDouble(arg("serverWarmup", arg("payaraWarmup", "8", "8"), arg("payaraWarmup", "8", "8"))), 0);
-                    System.out.println(String.format(Locale.ROOT, "%s warm-up: %.0f msg/s, %d errors%s", server.url(),
-                            warm.median(), warm.errors, warm.firstError == null ? "" : " (" + warm.firstError + ")"));
-                }
-                client("tls", with.toArray(new String[0]));
-            } finally {
-                for (BenchServer server : started) {
-                    server.close();
-                }
-                load("servers stopped");
-            }
-        }
-    }
-
-    private BenchServer startServer(Senders.Kind kind, Path dist, String tokenEndpoint, int tlsPort, int maxThreads)
-            throws Exception {
-        String name = kind.name().toLowerCase(Locale.ROOT);
-        Path work = out.resolve(name);
-        boolean jfr = Boolean.parseBoolean(arg(name + "Jfr", arg("serverJfr", "false", "false"), arg("serverJfr",
-                "false", "false")));
-        boolean streamProvider = Boolean.parseBoolean(arg(name + "StreamProvider", arg("serverStreamProvider", "false",
-                "false"), arg("serverStreamProvider", "false", "false")));
-        int startSeconds = Integer.parseInt(arg(name + "StartSeconds", "240", "240"));
-        Path config = Path.of(arg(name + "Config", "../server-config/" + name, "../server-config/" + name))
-                .toAbsolutePath().normalize();
-        Map<String, String> env = BenchServer.connectorEnv(certs, tlsPort, tokenEndpoint, maxThreads);
-        switch (kind) {
-            case PAYARA:
-                System.setProperty("bench.payara.jfr", String.valueOf(jfr));
-                return PayaraBench.start(dist, config, work, certs, tlsPort, tokenEndpoint, maxThreads,
-                        Boolean.parseBoolean(arg("payaraValidate", "false", "false")),
-                        streamProvider, startSeconds);
-            case WILDFLY:
-                return WildFlyBench.start(serverDist("wildflyDist", "wildfly-"), dist, config, work, env, maxThreads,
-                        jfr, streamProvider, startSeconds);
-            case LIBERTY:
-                return LibertyBench.start(serverDist("libertyDist", "wlp"), dist, config, work, env, maxThreads, jfr,
-                        streamProvider, startSeconds);
-            default:
-                throw new IllegalArgumentException(kind.name());
-        }
-    }
-
-    /** {@code key=} or the folder under target/servers (unpacked by the build's bench profile) named {@code prefix*}. */
-    private Path serverDist(String key, String prefix) throws IOException {
-        if (args.containsKey(key)) {
-            return Path.of(args.get(key)).toAbsolutePath();
-        }
-        Path servers = Path.of("target/servers").toAbsolutePath();
-        try (var dirs = Files.list(servers)) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith(prefix) && Files.isDirectory(d)).findFirst()
-                    .orElseThrow(() -> new IOException("no " + prefix + "* in " + servers
-                            + " (benchmarks/run.sh unpacks it: mvn -Pbench package)"));
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new IOException(servers + " missing (benchmarks/run.sh unpacks the servers: mvn -Pbench package)", e);
-        }
-    }
-
-    /**
      * The same Angus rows against Postfix's smtp-sink and against the Java sink, without AUTH (smtp-sink answers AUTH
      * with 250, which Angus rightly refuses), to show the Java sink is not the bottleneck.
      */
@@ -290,7 +193,7 @@ public final class BenchMain {
         }
     }
 
-    private void client(String name, String... clientArgs) throws Exception {
+    void client(String name, String... clientArgs) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(java, "-Xms512m", "-Xmx1g",
                 "-Djavax.net.ssl.trustStore=" + certs.resolve("trust.p12"),
                 "-Djavax.net.ssl.trustStorePassword=" + Certs.PASSWORD, "-Djavax.net.ssl.trustStoreType=PKCS12",
@@ -336,7 +239,7 @@ public final class BenchMain {
         throw new IOException("sink did not start");
     }
 
-    private void load(String when) {
+    void load(String when) {
         try {
             String l = Files.readString(Path.of("/proc/loadavg")).trim();
             String[] f = l.split(" ");
