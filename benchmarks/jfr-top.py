@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Aggregates a JFR recording's execution samples (issue #17: where the Payara JVM's CPU goes per send).
+"""Aggregates a JFR recording's execution samples (issue #17: where a server JVM's CPU goes per send: Payara, WildFly, Liberty).
 
     jfr print --events jdk.ExecutionSample --stack-depth 64 payara.jfr > samples.txt
     python3 benchmarks/jfr-top.py samples.txt [thread-prefix=send-] [us-per-send]
 
 Prints the share of samples per thread group, the top self frames and the inclusive share of the frames that matter
-for a send (Payara's pool, JNDI, Jakarta Mail, the adapter); with us-per-send (the server JVM's CPU per send from the
+for a send (the server's JCA pool: Payara, IronJacamar, Liberty's j2c; JNDI, Jakarta Mail, the adapter); with us-per-send (the server JVM's CPU per send from the
 benchmark row) each share is also given in µs per send. A diagnostic, not part of the build.
 """
 import collections
@@ -38,6 +38,18 @@ SUSPECTS = [
     "com.sun.enterprise.naming",
     "org.glassfish.resourcebase",
     "java.util.logging",
+    "org.jboss.jca.core.connectionmanager.AbstractConnectionManager.allocateConnection",
+    "org.jboss.jca.core.connectionmanager.pool",
+    "org.jboss.jca.core.connectionmanager.listener",
+    "org.jboss.jca.core.connectionmanager.ccm",
+    "org.jboss.jca.core.tx",
+    "org.jboss.modules",
+    "com.ibm.ejs.j2c.ConnectionManager.allocateConnection",
+    "com.ibm.ejs.j2c.PoolManager",
+    "com.ibm.ejs.j2c.ConnectionEventListener",
+    "com.ibm.ejs.j2c",
+    "com.ibm.ws.tx",
+    "com.ibm.ws.classloading",
     "io.github.oauth2mail.jca.SmtpConnectionHandle",
     "io.github.oauth2mail.jca.MailSessionFactory",
     "io.github.oauth2mail.jca.SmtpManagedConnection.send",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the adapter and the benchmark module, then runs every benchmark and prints the table (BENCHMARKS.md).
-# About 14 minutes on a 2-core machine (13 min of benchmark, Payara Micro included). Arguments are passed to BenchMain (key=value, e.g. quick=true for a smoke run).
-# CI does not run this script: `mvn -B verify` only compiles the benchmark module.
+# About 16 minutes on a 2-core machine (Payara Micro, WildFly and Open Liberty included; the first build also unpacks
+# WildFly and Open Liberty to benchmarks/target/servers). Arguments are passed to BenchMain (key=value, e.g. quick=true for a smoke run).
+# CI does not run this script: `mvn -B verify` only compiles the benchmark module. BENCH_MVN_ARGS=-o: an offline build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,6 @@ if [ ! -x /usr/sbin/smtp-sink ]; then
     fi
 fi
 
-mvn -B -q -pl benchmarks -am -DskipTests package dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt
+mvn -B -q ${BENCH_MVN_ARGS:-} -pl benchmarks -am -Pbench -DskipTests package dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt
 cd benchmarks
 exec java -cp "target/classes:$(cat target/classpath.txt)" io.github.oauth2mail.bench.BenchMain "$@"

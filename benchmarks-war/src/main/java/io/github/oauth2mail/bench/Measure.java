@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Runs one path with N threads: each thread sends in a loop; after a warm-up, R back-to-back windows of M seconds are
  * measured (messages per window, and every send's latency). Also the CPU time the sink process and this JVM used.
- * Runs in the benchmark client JVM and, for the Payara row, inside Payara Micro (the WAR's servlet).
+ * Runs in the benchmark client JVM and, for the in-server rows, inside Payara Micro, WildFly or Open Liberty (the WAR's
+ * servlet).
  */
 public final class Measure {
 
@@ -259,8 +260,23 @@ public final class Measure {
         }
     }
 
+    /**
+     * This JVM's CPU time (all threads, user + system) in ns: the platform MXBean's process CPU time; where the
+     * application's class loader cannot see {@code com.sun.management} (a server may hide JDK modules outside
+     * {@code java.se} from deployments) the same figure from {@code /proc/self/stat} through
+     * {@link ProcessHandle} (clock-tick resolution, 10 ms). Inside a server it is the server JVM's CPU.
+     */
     static long clientCpuNs() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        if (mxCpu) {
+            try {
+                return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                        .getProcessCpuTime();
+            } catch (LinkageError | ClassCastException e) {
+                mxCpu = false;
+            }
+        }
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
+
+    private static volatile boolean mxCpu = true;
 }

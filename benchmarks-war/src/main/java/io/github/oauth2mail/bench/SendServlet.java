@@ -13,7 +13,7 @@ import java.io.IOException;
 
 /**
  * {@code GET /bench/send?threads=N&warmup=S&window=S&sinkPid=P}: sends the benchmark's 2 KB message from N threads
- * (the server's ManagedThreadFactory) with {@code Transport.send} on the connector's Session, the way an application
+ * (the server's ManagedThreadFactory; Payara Micro, WildFly or Open Liberty) with {@code Transport.send} on the connector's Session, the way an application
  * does: every send takes a connection from the server's JCA pool and returns it. The response is the
  * {@link Measure.Result} as text (window rate, every latency, this server JVM's CPU). One request at a time.
  */
@@ -22,9 +22,12 @@ public class SendServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
-    @Resource(lookup = "mail/office365") // the resource of server-config/payara/post-boot-connector.asadmin
+    // the resource of server-config/{payara,wildfly,liberty} as checked in (on WildFly through the deployment overlay
+    // with jboss-web-mail-resource.xml that oauth2-mail-connector.cli adds to bench.war)
+    @Resource(lookup = "mail/office365")
     private transient Session session;
 
+    // the server's default ManagedThreadFactory (Liberty: the benchmark adds the app's concurrent-3.0 feature)
     @Resource
     private transient ManagedThreadFactory threads;
 

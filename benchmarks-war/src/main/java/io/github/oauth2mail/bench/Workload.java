@@ -8,7 +8,7 @@ import jakarta.mail.internet.MimeMessage;
 
 /**
  * What every path sends (one 2 KB text message to one recipient) and the shape of a path: per-thread {@link Sender}s,
- * measured by {@link Measure}. Shared by the benchmark client JVM and the benchmark WAR inside Payara Micro.
+ * measured by {@link Measure}. Shared by the benchmark client JVM and the benchmark WAR inside an application server.
  */
 public final class Workload {
 

@@ -20,28 +20,33 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the whole benchmark and prints the table: starts the SMTP sink (its own JVM), then one client JVM per TLS mode
  * (every path, 1/4/16 threads), the connect-cost probe and the token-refresh run (TLS JVM), a JFR profile of the
- * connector path, and, when Postfix's smtp-sink is installed, a calibration of the sink against it. For the PAYARA
- * path (TLS only) Payara Micro runs with the connector and the benchmark WAR during the TLS client run.
+ * connector path, and, when Postfix's smtp-sink is installed, a calibration of the sink against it. For the in-server
+ * paths (PAYARA, WILDFLY, LIBERTY; TLS only) the servers run with the connector and the benchmark WAR during the TLS
+ * client run.
  *
  * <p>Arguments ({@code key=value}, all optional): {@code quick=true} (short windows, for a smoke run),
  * {@code threads=1,4,16}, {@code warmup=1} (per window), {@code windows=5} (rounds), {@code window=2}, {@code refresh=45},
  * {@code profile=8}, {@code prewarm=2}, {@code connectCost=30}, {@code calibrate=true}, {@code calibrationWindows=2},
- * {@code out=target/bench}, {@code paths=...} (without PAYARA: no Payara),
- * {@code dist=target/dist}, {@code payaraConfig=../server-config/payara}, {@code payaraStartSeconds=240},
- * {@code payaraWarmup=8} (seconds, 4 threads, right after start), {@code payaraValidate=false} (true: the Payara pool validates every connection it hands out, a diagnostic),
- * {@code payaraJfr=false} (true: a JFR recording of Payara, {@code out/payara/payara.jfr}, a diagnostic),
- * {@code payaraStreamProvider=false} (true: Payara with the system property naming Jakarta Mail's stream provider, a
- * diagnostic of issue #17; see {@link PayaraBench}).
+ * {@code out=target/bench}, {@code paths=...} (without PAYARA, WILDFLY, LIBERTY: no server),
+ * {@code servers=payara,wildfly,liberty} (which servers, replacing those in paths; {@code none}: no server),
+ * {@code dist=target/dist}, {@code <server>Config=../server-config/<server>}, {@code <server>StartSeconds=240},
+ * {@code wildflyDist}, {@code libertyDist} (default: the folders the bench profile unpacks to target/servers),
+ * {@code serverWarmup=8} (alias payaraWarmup; seconds, 4 threads, right after start), {@code payaraValidate=false} (true: the Payara pool validates every connection it hands out, a diagnostic),
+ * {@code serverJfr=false} (true: a JFR recording of every server JVM, {@code out/<server>/<server>.jfr}, written when it
+ * stops; {@code payaraJfr}, {@code wildflyJfr}, {@code libertyJfr} for one server, diagnostics),
+ * {@code serverStreamProvider=false} (true: every server JVM with the system property naming Jakarta Mail's stream
+ * provider, a diagnostic of issue #17, see {@link PayaraBench}; {@code payaraStreamProvider}, {@code wildflyStreamProvider},
+ * {@code libertyStreamProvider} for one server).
  */
 public final class BenchMain {
 
-    private final Map<String, String> args = new LinkedHashMap<>();
-    private final List<String> results = new ArrayList<>();
+    final Map<String, String> args = new LinkedHashMap<>();
+    final List<String> results = new ArrayList<>();
     private final List<String> loads = new ArrayList<>();
     private final String classpath = System.getProperty("java.class.path");
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    private Path out;
-    private Path certs;
+    Path out;
+    Path certs;
 
     public static void main(String[] argv) throws Exception {
         BenchMain m = new BenchMain();
@@ -55,7 +60,7 @@ public final class BenchMain {
         System.exit(0);
     }
 
-    private String arg(String key, String dflt, String quick) {
+    String arg(String key, String dflt, String quick) {
         return args.getOrDefault(key, Boolean.parseBoolean(args.get("quick")) ? quick : dflt);
     }
 
@@ -78,19 +83,24 @@ public final class BenchMain {
                 String.valueOf(plainPort), String.valueOf(tlsPort), certs.resolve("server.p12").toString()), "READY");
         try {
             long pid = sink.pid();
-            String allPaths = arg("paths", "BASELINE,CONNECTOR,LIMIT_ANGUS,LIMIT_ADAPTER,PEER,PAYARA",
-                    "BASELINE,CONNECTOR,LIMIT_ANGUS,LIMIT_ADAPTER,PEER,PAYARA");
-            // Payara Micro only with TLS (the adapter in Payara has no plain-mode pass-through)
+            String allPaths = paths();
+            List<Senders.Kind> servers = new ArrayList<>();
+            for (String k : allPaths.split(",")) {
+                if (!k.isBlank() && Senders.Kind.IN_SERVER.contains(Senders.Kind.valueOf(k.trim()))) {
+                    servers.add(Senders.Kind.valueOf(k.trim()));
+                }
+            }
+            // the application servers only with TLS (the adapter in a server has no plain-mode pass-through)
             String paths = "paths=" + allPaths;
-            String plainPaths = "paths=" + allPaths.replaceAll(",?PAYARA", "").replaceAll("^,", "");
+            String plainPaths = "paths=" + withoutServers(allPaths);
             String modes = arg("modes", "tls,plain", "tls,plain");
             if (modes.contains("tls")) {
                 List<String> tlsArgs = new ArrayList<>(List.of("mode=tls", "port=" + tlsPort, "sinkPid=" + pid,
                         "threads=" + threads, paths, "warmup=" + warmup, "windows=" + windows, "window=" + window,
                         "prewarm=" + prewarm, "connectCost=" + arg("connectCost", "30", "5"), "refresh=" + refresh,
                         "tokenLifetime=" + arg("tokenLifetime", "20", "4")));
-                if (allPaths.contains("PAYARA")) {
-                    withPayara(tlsPort, threads, tlsArgs);
+                if (!servers.isEmpty()) {
+                    new InServerRun(this).run(servers, tlsPort, threads, tlsArgs);
                 } else {
                     client("tls", tlsArgs.toArray(new String[0]));
                 }
@@ -120,49 +130,36 @@ public final class BenchMain {
     }
 
     /**
-     * The TLS client run with Payara Micro up (connector .rar + benchmark WAR, its own HTTPS token issuer in this JVM)
-     * for the PAYARA path; Payara is stopped right after that run, whatever happens. When Payara cannot start, the run
-     * goes on without the PAYARA path and says so (a FAILED line in the tables).
+     * The measured paths: {@code paths=} (default: every path, the three servers included); {@code servers=} (a
+     * comma-separated subset of payara, wildfly, liberty, or {@code none}) replaces the in-server paths in it.
      */
-    private void withPayara(int tlsPort, String threads, List<String> tlsArgs) throws Exception {
-        int maxThreads = Arrays.stream(threads.split(",")).mapToInt(Integer::parseInt).max().orElse(1);
-        Path dist = Path.of(arg("dist", "target/dist", "target/dist")).toAbsolutePath();
-        Path config = Path.of(arg("payaraConfig", "../server-config/payara", "../server-config/payara"))
-                .toAbsolutePath().normalize();
-        System.setProperty("bench.payara.jfr", arg("payaraJfr", "false", "false"));
-        load("payara start");
-        long t0 = System.nanoTime();
-        try (TokenIssuer issuer = new TokenIssuer(certs.resolve("server.p12"), 3600)) {
-            PayaraBench payara;
-            try {
-                payara = PayaraBench.start(dist, config, out.resolve("payara"), certs, tlsPort, issuer.endpoint(),
-                        Math.max(1, maxThreads), Boolean.parseBoolean(arg("payaraValidate", "false", "false")),
-                        Boolean.parseBoolean(arg("payaraStreamProvider", "false", "false")),
-                        Integer.parseInt(arg("payaraStartSeconds", "240", "240")));
-            } catch (IOException | RuntimeException e) {
-                String failed = "FAILED\ttls\tPAYARA\t" + threads + "\tPayara Micro did not start: " + e;
-                System.out.println(failed);
-                results.add(failed);
-                List<String> without = new ArrayList<>(tlsArgs);
-                without.replaceAll(a -> a.startsWith("paths=") ? a.replaceAll(",?PAYARA", "") : a);
-                client("tls", without.toArray(new String[0]));
-                return;
-            }
-            try (payara) {
-                System.out.println(String.format(Locale.ROOT, "Payara Micro ready in %.1f s (pid %d, %s)",
-                        (System.nanoTime() - t0) / 1e9, payara.pid(), payara.url()));
-                load("payara ready");
-                // JIT warm-up of the freshly started server's send path (and its pool), outside the measurements
-                Measure.Result warm = PayaraPath.at(payara.url()).measure(4, 0, 1,
-                        Double.parseDouble(arg("payaraWarmup", "8", "8")), 0);
-                System.out.println(String.format(Locale.ROOT, "Payara warm-up: %.0f msg/s, %d errors%s", warm.median(),
-                        warm.errors, warm.firstError == null ? "" : " (" + warm.firstError + ")"));
-                List<String> with = new ArrayList<>(tlsArgs);
-                with.add("payara=" + payara.url());
-                client("tls", with.toArray(new String[0]));
+    private String paths() {
+        String all = arg("paths", "BASELINE,CONNECTOR,LIMIT_ANGUS,LIMIT_ADAPTER,PEER,PAYARA,WILDFLY,LIBERTY",
+                "BASELINE,CONNECTOR,LIMIT_ANGUS,LIMIT_ADAPTER,PEER,PAYARA,WILDFLY,LIBERTY");
+        if (!args.containsKey("servers")) {
+            return all;
+        }
+        StringBuilder b = new StringBuilder(withoutServers(all));
+        for (String server : args.get("servers").split(",")) {
+            String k = server.trim().toUpperCase(Locale.ROOT);
+            if (!k.isEmpty() && !k.equals("NONE")) {
+                if (!Senders.Kind.IN_SERVER.contains(Senders.Kind.valueOf(k))) {
+                    throw new IllegalArgumentException("servers=: payara, wildfly, liberty or none, not " + server);
+                }
+                b.append(b.length() == 0 ? "" : ",").append(k);
             }
         }
-        load("payara stopped");
+        return b.toString();
+    }
+
+    private static String withoutServers(String paths) {
+        List<String> kept = new ArrayList<>();
+        for (String k : paths.split(",")) {
+            if (!k.isBlank() && !Senders.Kind.IN_SERVER.contains(Senders.Kind.valueOf(k.trim()))) {
+                kept.add(k.trim());
+            }
+        }
+        return String.join(",", kept);
     }
 
     /**
@@ -196,7 +193,7 @@ public final class BenchMain {
         }
     }
 
-    private void client(String name, String... clientArgs) throws Exception {
+    void client(String name, String... clientArgs) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(java, "-Xms512m", "-Xmx1g",
                 "-Djavax.net.ssl.trustStore=" + certs.resolve("trust.p12"),
                 "-Djavax.net.ssl.trustStorePassword=" + Certs.PASSWORD, "-Djavax.net.ssl.trustStoreType=PKCS12",
@@ -242,7 +239,7 @@ public final class BenchMain {
         throw new IOException("sink did not start");
     }
 
-    private void load(String when) {
+    void load(String when) {
         try {
             String l = Files.readString(Path.of("/proc/loadavg")).trim();
             String[] f = l.split(" ");

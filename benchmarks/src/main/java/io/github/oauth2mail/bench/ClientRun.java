@@ -17,8 +17,8 @@ import java.util.logging.Logger;
  * profile of the connector path.
  *
  * <p>Arguments: {@code key=value}: mode (tls|plain), port, sinkPid, certs, threads (1,4,16), paths, warmup, windows,
- * window (seconds), refresh (seconds, 0 = off), connectCost (n, 0 = off), profile (seconds, 0 = off), payara (the
- * benchmark WAR's URL in Payara Micro, for the PAYARA path).
+ * window (seconds), refresh (seconds, 0 = off), connectCost (n, 0 = off), profile (seconds, 0 = off), payara, wildfly,
+ * liberty (the benchmark WAR's URL in that server, for the PAYARA, WILDFLY, LIBERTY paths).
  */
 public final class ClientRun {
 
@@ -42,8 +42,10 @@ public final class ClientRun {
         if (Boolean.parseBoolean(a.get("noauth"))) {
             System.setProperty("bench.noauth", "true");
         }
-        if (a.containsKey("payara")) {
-            System.setProperty("bench.payara.url", a.get("payara")); // the PAYARA path (PayaraPath)
+        for (String server : List.of("payara", "wildfly", "liberty")) {
+            if (a.containsKey(server)) {
+                System.setProperty("bench." + server + ".url", a.get(server)); // the in-server paths (ServerPath)
+            }
         }
         long sinkPid = Long.parseLong(a.getOrDefault("sinkPid", "0"));
         int[] threads = Arrays.stream(a.getOrDefault("threads", "1,4,16").split(",")).mapToInt(Integer::parseInt)

@@ -162,7 +162,7 @@ public final class ClusterBench {
             ExecutorService pool = Executors.newFixedThreadPool(nodes);
             List<Future<Measure.Result>> runs = new ArrayList<>();
             for (PayaraBench p : servers) {
-                runs.add(pool.submit(() -> PayaraPath.at(p.url()).measure(4, warmup, 1, seconds,
+                runs.add(pool.submit(() -> ServerPath.at(p.url()).measure(4, warmup, 1, seconds,
                         ProcessHandle.current().pid())));
             }
             List<Measure.Result> results = new ArrayList<>();

@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * issuer, {@code max-connections-per-mailbox} = the largest thread count, and the benchmark certificate as the
  * connector's {@code trust-store-path}. {@link #close} stops Payara and every process it started.
  */
-final class PayaraBench implements AutoCloseable {
+final class PayaraBench implements BenchServer {
 
     private static final Pattern MAX_POOL = Pattern.compile("--maxpoolsize \\d+");
     static final String STREAM_PROVIDER_PROPERTY = "jakarta.mail.util.StreamProvider";
@@ -49,7 +49,8 @@ final class PayaraBench implements AutoCloseable {
     }
 
     /** The benchmark WAR's base URL. */
-    String url() {
+    @Override
+    public String url() {
         return "http://127.0.0.1:" + httpPort + "/bench";
     }
 
@@ -155,7 +156,8 @@ final class PayaraBench implements AutoCloseable {
     }
 
     /** Pid of the Payara JVM. */
-    long pid() {
+    @Override
+    public long pid() {
         return process.pid();
     }
 

@@ -94,9 +94,8 @@ final class Report {
         b.append("\n### Ratios (medians) and the adapter's cost per send\n\n");
         b.append("Overhead per send = threads × (1/connector rate − 1/limit rate), in µs of a sending thread's time.\n\n");
         b.append("| TLS | threads | connector / baseline | connector / limit (Angus) | connector / limit (adapter) "
-                + "| connector / peer | overhead vs Angus limit µs | overhead vs adapter limit µs "
-                + "| Payara / limit (adapter) | Payara / connector (pool) | Payara CPU/msg ÷ connector CPU/msg |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| connector / peer | overhead vs Angus limit µs | overhead vs adapter limit µs |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
         Map<String, Map<Senders.Kind, Row>> byKey = new LinkedHashMap<>();
         for (Row r : rows) {
             byKey.computeIfAbsent(r.label + "\t" + r.threads, k -> new LinkedHashMap<>()).put(r.kind, r);
@@ -107,14 +106,12 @@ final class Report {
                 return;
             }
             String[] kk = k.split("\t");
-            Row payara = m.get(Senders.Kind.PAYARA);
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", kk[0], kk[1],
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", kk[0], kk[1],
                     ratio(c, m.get(Senders.Kind.BASELINE)), ratio(c, m.get(Senders.Kind.LIMIT_ANGUS)),
                     ratio(c, m.get(Senders.Kind.LIMIT_ADAPTER)), ratio(c, m.get(Senders.Kind.PEER)),
-                    overhead(c, m.get(Senders.Kind.LIMIT_ANGUS)), overhead(c, m.get(Senders.Kind.LIMIT_ADAPTER)),
-                    payara == null ? "–" : ratio(payara, m.get(Senders.Kind.LIMIT_ADAPTER)), ratio(payara, c),
-                    cpuRatio(payara, c)));
+                    overhead(c, m.get(Senders.Kind.LIMIT_ANGUS)), overhead(c, m.get(Senders.Kind.LIMIT_ADAPTER))));
         });
+        b.append(inServer(byKey));
         b.append(targets(byKey, lines));
         if (connect.length() > 0) {
             b.append("\n### Cost of a new connection (sequential, ms)\n\n| TLS | what | median | p90 | max |\n"
@@ -155,6 +152,10 @@ final class Report {
                 return "peer: Simple Java Mail pool";
             case PAYARA:
                 return "**connector in Payara Micro (JCA pool)**";
+            case WILDFLY:
+                return "**connector in WildFly (JCA pool)**";
+            case LIBERTY:
+                return "**connector in Open Liberty (JCA pool)**";
             case CONNECTOR_LEASE:
                 return "diagnostic: connector lease without Transport.send";
             default:
@@ -186,6 +187,37 @@ final class Report {
         return String.format(Locale.ROOT, "%.0f", c.threads * (1e6 / c.median - 1e6 / limit.median));
     }
 
+    /**
+     * Issue #17: every in-server row beside the direct paths of the same round robin: msg/s against the faster limit
+     * and the connector, and the server JVM's CPU per send against the client JVM's for the direct connector.
+     */
+    private static String inServer(Map<String, Map<Senders.Kind, Row>> byKey) {
+        StringBuilder t = new StringBuilder();
+        byKey.forEach((k, m) -> {
+            Row c = m.get(Senders.Kind.CONNECTOR);
+            double limit = Math.max(rate(m, Senders.Kind.LIMIT_ANGUS), rate(m, Senders.Kind.LIMIT_ADAPTER));
+            for (Senders.Kind kind : Senders.Kind.IN_SERVER) {
+                Row s = m.get(kind);
+                if (s == null) {
+                    continue;
+                }
+                String[] kk = k.split("\t");
+                t.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %s | %s | %s | %s | %s |%n", kk[0], kk[1],
+                        name(kind), s.median, limit == 0 ? "–" : String.format(Locale.ROOT, "%.2f×", s.median / limit),
+                        ratio(s, c), cpuPerMessage(s), c == null ? "–" : cpuPerMessage(c), cpuRatio(s, c)));
+            }
+        });
+        if (t.length() == 0) {
+            return "";
+        }
+        return "\n### In-server rows (issue #17): msg/s and the server JVM's CPU per send\n\n"
+                + "The server JVM's CPU over the windows (all its threads: GC, JIT and idle work included) / median msg/s, "
+                + "against the client JVM's CPU per send on the direct connector path in the same rounds.\n\n"
+                + "| TLS | threads | path | msg/s | / faster limit | / connector (pool) | server JVM CPU µs/msg "
+                + "| connector (client JVM) CPU µs/msg | server µs ÷ connector µs |\n|---|---|---|---|---|---|---|---|---|\n"
+                + t;
+    }
+
     /** The issue's targets, each with what this run measured. */
     private static String targets(Map<String, Map<Senders.Kind, Row>> byKey, List<String> lines) {
         StringBuilder t = new StringBuilder("\n### Targets (issue #7) against this run\n\n| target | measured | met |\n"
@@ -203,18 +235,22 @@ final class Report {
                 }
                 t.append(String.format(Locale.ROOT, "| connector ≥ 0.9× the physical limit, %s, %s thread(s) | %.2f× "
                         + "(of the faster limit) | %s |%n", mode, n, c / limit, c >= 0.9 * limit ? "yes" : "**no**"));
-                double p = rate(m, Senders.Kind.PAYARA);
-                if (p > 0) {
-                    t.append(String.format(Locale.ROOT, "| connector in Payara Micro ≥ 0.9× the physical limit, %s, %s "
-                            + "thread(s) | %.2f× (of the faster limit) | %s |%n", mode, n, p / limit,
+                for (Senders.Kind kind : Senders.Kind.IN_SERVER) {
+                    Row pr = m.get(kind);
+                    if (pr == null || pr.median == 0) {
+                        continue;
+                    }
+                    double p = pr.median;
+                    String server = name(kind).replace("*", "").replace(" (JCA pool)", "");
+                    t.append(String.format(Locale.ROOT, "| %s ≥ 0.9× the physical limit, %s, %s "
+                            + "thread(s) | %.2f× (of the faster limit) | %s |%n", server, mode, n, p / limit,
                             p >= 0.9 * limit ? "yes" : "**no**"));
-                    Row pr = m.get(Senders.Kind.PAYARA);
                     Row cr = m.get(Senders.Kind.CONNECTOR);
                     if (cr.clientCpu > 0 && pr.clientCpu > 0) {
                         double ratio = (pr.clientCpu / p) / (cr.clientCpu / c);
-                        t.append(String.format(Locale.ROOT, "| Payara JVM's CPU per message ≤ 1.3× the direct connector's "
-                                + "(issue #17), %s, %s thread(s) | %s vs %s µs (%.2f×) | %s |%n", mode, n,
-                                cpuPerMessage(pr), cpuPerMessage(cr), ratio, ratio <= 1.3 ? "yes" : "**no**"));
+                        t.append(String.format(Locale.ROOT, "| %s: server JVM's CPU per message ≤ 1.3× the direct "
+                                + "connector's (issue #17), %s, %s thread(s) | %s vs %s µs (%.2f×) | %s |%n", server,
+                                mode, n, cpuPerMessage(pr), cpuPerMessage(cr), ratio, ratio <= 1.3 ? "yes" : "**no**"));
                     }
                 }
             }

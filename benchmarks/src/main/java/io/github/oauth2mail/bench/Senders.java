@@ -44,7 +44,14 @@ final class Senders {
         /** Diagnostic: the connector's pool without Transport.send (lease, send, return), to split the overhead. */
         CONNECTOR_LEASE("diagnostic: the connector's lease/send/close without Transport.send"),
         /** The benchmark WAR in Payara Micro: Transport.send on @Resource Session, the server's JCA pool. */
-        PAYARA("connector in Payara Micro: Transport.send through @Resource Session and Payara's JCA pool");
+        PAYARA("connector in Payara Micro: Transport.send through @Resource Session and Payara's JCA pool"),
+        /** The same WAR in WildFly, configured by server-config/wildfly/oauth2-mail-connector.cli: IronJacamar's pool. */
+        WILDFLY("connector in WildFly: Transport.send through @Resource Session and IronJacamar's JCA pool"),
+        /** The same WAR in Open Liberty with server-config/liberty/server.xml: Liberty's JCA pool. */
+        LIBERTY("connector in Open Liberty: Transport.send through @Resource Session and Liberty's JCA pool");
+
+        /** The paths measured inside an application server (TLS only, one HTTP request per window). */
+        static final java.util.Set<Kind> IN_SERVER = java.util.EnumSet.of(PAYARA, WILDFLY, LIBERTY);
 
         final String description;
 
@@ -72,7 +79,9 @@ final class Senders {
             case CONNECTOR_LEASE:
                 return connectorLease(t);
             case PAYARA:
-                return PayaraPath.fromSystemProperties();
+            case WILDFLY:
+            case LIBERTY:
+                return ServerPath.of(kind);
             default:
                 throw new IllegalArgumentException(kind.name());
         }
