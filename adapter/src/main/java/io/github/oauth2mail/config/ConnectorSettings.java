@@ -110,6 +110,7 @@ public final class ConnectorSettings {
     private final Cloud cloud;
     private final TokenProxy tokenProxy;
     private final java.time.LocalDate credentialExpires;
+    private final java.time.LocalDate secondaryCredentialExpires;
     /** Where the values came from, kept to read the credentials again ({@link #reload()}). */
     private final SettingsSource source;
     private final Map<Setting, String> poolProperties;
@@ -147,6 +148,7 @@ public final class ConnectorSettings {
         this.cloud = v.cloud;
         this.tokenProxy = v.tokenProxy;
         this.credentialExpires = v.credentialExpires;
+        this.secondaryCredentialExpires = v.secondaryCredentialExpires;
         this.source = source;
         this.poolProperties = Map.copyOf(poolProperties);
         this.sendVia = v.sendVia;
@@ -297,6 +299,11 @@ public final class ConnectorSettings {
     /** {@code credential-expires}: the day the client secret or refresh token expires, as the admin knows it. */
     public Optional<java.time.LocalDate> credentialExpires() {
         return Optional.ofNullable(credentialExpires);
+    }
+
+    /** {@code secondary.credential-expires}: the day the secondary client secret expires, as the admin knows it. */
+    public Optional<java.time.LocalDate> secondaryCredentialExpires() {
+        return Optional.ofNullable(secondaryCredentialExpires);
     }
 
     public Optional<Path> signingKeyPath() {

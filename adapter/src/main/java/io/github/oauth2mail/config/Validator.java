@@ -50,6 +50,7 @@ final class Validator {
     Cloud cloud;
     ConnectorSettings.TokenProxy tokenProxy;
     java.time.LocalDate credentialExpires;
+    java.time.LocalDate secondaryCredentialExpires;
     ConnectorSettings.SendVia sendVia;
     URI graphEndpoint;
     boolean graphDraftRoute;
@@ -99,6 +100,7 @@ final class Validator {
             problem(Setting.TRUST_STORE_PASSWORD, "is set but " + key(Setting.TRUST_STORE_PATH) + " is not");
         }
         credentialExpires();
+        secondaryCredentialExpires();
     }
 
     /** {@code credential-expires}: an ISO date, for credentials whose expiry the adapter cannot read itself. */
@@ -106,16 +108,34 @@ final class Validator {
         if (!has(Setting.CREDENTIAL_EXPIRES)) {
             return;
         }
-        try {
-            credentialExpires = java.time.LocalDate.parse(values.get(Setting.CREDENTIAL_EXPIRES));
-        } catch (java.time.format.DateTimeParseException e) {
-            problem(Setting.CREDENTIAL_EXPIRES, "'" + values.get(Setting.CREDENTIAL_EXPIRES)
-                    + "' is not an ISO date (yyyy-mm-dd)");
-        }
+        credentialExpires = isoDate(Setting.CREDENTIAL_EXPIRES);
         if (has(Setting.CERTIFICATE_PATH) || has(Setting.MANAGED_IDENTITY)) {
             problem(Setting.CREDENTIAL_EXPIRES, "is not used with " + (has(Setting.CERTIFICATE_PATH)
                     ? key(Setting.CERTIFICATE_PATH) + " (the certificate's own expiry date is read)"
                     : key(Setting.MANAGED_IDENTITY) + " (no credential to expire)") + "; remove it");
+        }
+    }
+
+    /** {@code secondary.credential-expires}: an ISO date, only with {@code secondary.client-secret}. */
+    private void secondaryCredentialExpires() {
+        if (!has(Setting.SECONDARY_CREDENTIAL_EXPIRES)) {
+            return;
+        }
+        secondaryCredentialExpires = isoDate(Setting.SECONDARY_CREDENTIAL_EXPIRES);
+        if (!has(Setting.SECONDARY_CLIENT_SECRET)) {
+            problem(Setting.SECONDARY_CREDENTIAL_EXPIRES, "is only used with " + key(Setting.SECONDARY_CLIENT_SECRET)
+                    + (has(Setting.SECONDARY_CERTIFICATE_PATH) ? " (a secondary certificate's own expiry date is read)"
+                    : "") + "; remove it");
+        }
+    }
+
+    /** The ISO date in {@code s}, or null with a problem naming the key. */
+    private java.time.LocalDate isoDate(Setting s) {
+        try {
+            return java.time.LocalDate.parse(values.get(s));
+        } catch (java.time.format.DateTimeParseException e) {
+            problem(s, "'" + values.get(s) + "' is not an ISO date (yyyy-mm-dd)");
+            return null;
         }
     }
 

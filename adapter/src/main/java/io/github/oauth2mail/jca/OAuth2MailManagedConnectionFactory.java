@@ -541,6 +541,14 @@ public class OAuth2MailManagedConnectionFactory
         return get(Setting.CREDENTIAL_EXPIRES);
     }
 
+    public void setSecondaryCredentialExpires(String value) {
+        put(Setting.SECONDARY_CREDENTIAL_EXPIRES, value);
+    }
+
+    public String getSecondaryCredentialExpires() {
+        return get(Setting.SECONDARY_CREDENTIAL_EXPIRES);
+    }
+
     public void setSendVia(String value) {
         put(Setting.SEND_VIA, value);
     }

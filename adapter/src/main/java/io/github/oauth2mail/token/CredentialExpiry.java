@@ -15,7 +15,8 @@ import java.util.logging.Logger;
 
 /**
  * When a resource's credentials expire: certificates by their {@code notAfter}, a client secret or refresh token by
- * {@code credential-expires} (the start of that day, UTC). Warns (OAM119, WARNING) when 30, 7 and 1 days or less are
+ * {@code credential-expires}, the secondary client secret by {@code secondary.credential-expires} (the start of that
+ * day, UTC). Warns (OAM119, WARNING) when 30, 7 and 1 days or less are
  * left, and once expired: once per threshold for each credential and date, not on every fetch; a replaced credential
  * with a new date starts over. Public for the diagnostic command ({@link #of}, {@link #describe}).
  */
@@ -44,6 +45,8 @@ public final class CredentialExpiry {
         s.secondaryCertificate().ifPresent(c -> l.add(new Entry(Setting.SECONDARY_CERTIFICATE_PATH.key(),
                 c.certificate().getNotAfter().toInstant())));
         s.credentialExpires().ifPresent(d -> l.add(new Entry(primary(s), d.atStartOfDay(ZoneOffset.UTC).toInstant())));
+        s.secondaryCredentialExpires().ifPresent(d -> l.add(new Entry(Setting.SECONDARY_CLIENT_SECRET.key(),
+                d.atStartOfDay(ZoneOffset.UTC).toInstant())));
         l.sort(Comparator.comparing(Entry::expiresAt));
         return l;
     }

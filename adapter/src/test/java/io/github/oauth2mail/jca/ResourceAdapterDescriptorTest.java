@@ -213,6 +213,10 @@ class ResourceAdapterDescriptorTest {
                 ConnectorSettings::refreshTokenFile, Optional.of(rtFile)));
         c.put(Setting.CREDENTIAL_EXPIRES, new Case(entra(), "2027-06-30", ConnectorSettings::credentialExpires,
                 Optional.of(java.time.LocalDate.of(2027, 6, 30))));
+        Map<String, String> withSecondary = entra();
+        withSecondary.put("secondary.client-secret", "s2");
+        c.put(Setting.SECONDARY_CREDENTIAL_EXPIRES, new Case(withSecondary, "2027-07-31",
+                ConnectorSettings::secondaryCredentialExpires, Optional.of(java.time.LocalDate.of(2027, 7, 31))));
         c.put(Setting.SEND_VIA, new Case(entra(), "graph", ConnectorSettings::sendVia, ConnectorSettings.SendVia.GRAPH));
         c.put(Setting.GRAPH_ENDPOINT, new Case(entra(), "https://graph.pool.example/", ConnectorSettings::graphEndpoint,
                 java.net.URI.create("https://graph.pool.example")));
