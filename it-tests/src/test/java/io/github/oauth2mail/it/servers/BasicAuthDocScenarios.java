@@ -57,6 +57,8 @@ public abstract class BasicAuthDocScenarios {
     private AppServer connector;
     private Map<String, String> demo;
     private Map<String, String> env;
+    /** The server JVM's trust of GreenMail's certificate, for the server's own mail session (basic auth). */
+    private String trust;
 
     /** Which server. */
     protected abstract DocSetup.Kind kind();
@@ -103,7 +105,7 @@ public abstract class BasicAuthDocScenarios {
         env = ServerLayout.withJavaHome(placeholders(kind(), home, demo));
         DocSetup.runBlock(name, MIGRATING, block(kind(), "basic-auth"), env, "basic-auth-setup");
         // the server's own mail session trusts through the JVM's trust store, as an admin configures it
-        String trust = "-Djavax.net.ssl.trustStore=" + trustStore + " -Djavax.net.ssl.trustStorePassword="
+        trust = "-Djavax.net.ssl.trustStore=" + trustStore + " -Djavax.net.ssl.trustStorePassword="
                 + ConnectorFixture.TRUST_STORE_PASSWORD + " -Djavax.net.ssl.trustStoreType=PKCS12";
         basic = DocSetup.launch(kind(), name, startBlock(), env, trust, "basic-auth-console");
         System.out.printf("%s, basic auth by docs/migrating.md, ready in %d ms%n", kind(), basic.startupMillis());
@@ -150,7 +152,7 @@ public abstract class BasicAuthDocScenarios {
         startEnv.put("OAUTH2MAIL_OFFICE365_TRUST_STORE_PATH", demo.get("OAUTH2MAIL_DEMO_TRUST_STORE_PATH"));
         startEnv.put("OAUTH2MAIL_OFFICE365_TRUST_STORE_PASSWORD", demo.get("OAUTH2MAIL_DEMO_TRUST_STORE_PASSWORD"));
         connector = DocSetup.launch(kind(), name, DocBlocks.block(DocBlocks.doc(DocSetup.DOC), "oauth2-settings")
-                + "\n" + startBlock(), startEnv, "", "connector-console");
+                + "\n" + startBlock(), startEnv, trust, "connector-console");
         int before = mail.smtpLogins().size();
 
         Reply reply = new SampleAppClient(connector.sampleApp()).send("someone@example.org", "switched by the page",
@@ -193,19 +195,31 @@ public abstract class BasicAuthDocScenarios {
     }
 
     /**
-     * Runs the page's block {@code <server>-<what>} against the running connector server (started by test 2, its
-     * environment has the page's {@code MAIL_*} variables too); on Liberty waits until the server has applied the
-     * changed configuration ({@code CWWKG0017I}) and restarted the app if it does so.
+     * Runs the page's block {@code <server>-<what>} against the running connector server (started by test 2 with the
+     * page's {@code MAIL_*} variables in its environment too, and the JVM trusting GreenMail as for the before block).
+     * WildFly's CLI returns once the change is applied (and the app redeployed). Liberty applies a changed
+     * configuration in the background: this waits for its {@code CWWKG0017I} and, when Liberty stopped the app for it
+     * ({@code CWWKZ0009I}: the connection factory the app used moved away), for the app's restart ({@code CWWKZ0003I}).
      */
     private void onTheRunningServer(String what) throws Exception {
         assertThat(connector).as("the connector server of the previous test").isNotNull();
-        long updates = count(connector.log(), "CWWKG0017I");
+        String log = connector.log();
+        long updates = count(log, "CWWKG0017I");
+        long stops = count(log, "CWWKZ0009I");
+        long restarts = count(log, "CWWKZ0003I");
         DocSetup.runBlock(getClass().getSimpleName(), MIGRATING, block(kind(), what), env, what);
         if (kind() == DocSetup.Kind.LIBERTY) {
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                    assertThat(count(connector.log(), "CWWKG0017I")).as("configuration updates, log: "
-                            + connector.logLocation()).isGreaterThan(updates));
+            awaitLog("CWWKG0017I", updates, what);
+            if (count(connector.log(), "CWWKZ0009I") > stops) {
+                awaitLog("CWWKZ0003I", restarts, what);
+            }
         }
+    }
+
+    private void awaitLog(String id, long before, String what) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(count(connector.log(), id)).as("%s after %s, log: %s", id, what, connector.logLocation())
+                        .isGreaterThan(before));
     }
 
     /** Sends one mail through the unchanged sample app and checks how its SMTP transaction logged in. */
