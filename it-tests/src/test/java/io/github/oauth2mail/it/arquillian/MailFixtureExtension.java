@@ -27,7 +27,7 @@ import org.jboss.arquillian.core.spi.LoadableExtension;
 
 /**
  * Client-side Arquillian extension (registered by {@code META-INF/services} in {@code src/test/resources-arquillian-payara}
- * and {@code -wildfly}, on the class path of the {@code arquillian-payara} / {@code arquillian-wildfly} failsafe execution
+ * {@code -wildfly} and {@code -liberty}, on the class path of the {@code arquillian-<server>} failsafe execution
  * only): the mail server and the token issuer must be up before the server boots (WildFly: {@link WildFlyContainer}), because the connector's settings (ports, token endpoint, trust store) are read when
  * the post-boot commands deploy the .rar. The managed container starts Payara on deploy, with the options of
  * {@code arquillian.xml}; this observer runs at {@link BeforeSetup}, before those options are read, starts GreenMail and
@@ -135,14 +135,19 @@ public final class MailFixtureExtension implements LoadableExtension {
         /**
          * Payara Micro: its post-boot file sets provider, hosts and TLS as pool properties; the rest goes in as
          * {@code --systemproperties <file>}. WildFly ({@link WildFlyContainer}): the connector script sets only the
-         * config name, so the file has every setting, handed over as {@code --properties=<file>}.
+         * config name, so the file has every setting, handed over as {@code --properties=<file>}. Liberty
+         * ({@link LibertyContainer}): every setting, as environment variables in the server's {@code server.env}.
          */
         private static void handOver(ContainerDef def, Path work, MailServer mail, TokenIssuer issuer, Path trustStore)
                 throws IOException {
             Properties settings = settings(mail, issuer, trustStore);
             if (WildFlyContainer.QUALIFIER.equals(def.getContainerName())) {
                 WildFlyContainer.addServerSideSettings(settings);
+                WildFlyContainer.moveSecretsToTheEnvironment(settings);
                 WildFlyContainer.prepare(def, write(work.resolve("connector-settings.properties"), settings));
+            } else if (LibertyContainer.QUALIFIER.equals(def.getContainerName())) {
+                WildFlyContainer.addServerSideSettings(settings); // Liberty's server.xml, too, sets only the config name
+                LibertyContainer.prepare(def, work, settings);
             } else {
                 Path file = write(work.resolve("connector-settings.properties"), settings);
                 String options = def.getContainerProperty("extraMicroOptions");
