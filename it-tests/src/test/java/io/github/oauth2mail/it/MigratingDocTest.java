@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * docs/migrating.md shows what the tests run: its Payara "before" block is the command of the checked-in
  * {@code post-boot-basic-auth.asadmin} that {@code SampleAppBasicAuthIT} runs, its "after" block is docs/payara.md's,
- * and README links the page.
+ * WildFly's switch to the connector on a running server adds back exactly the naming binding of
+ * {@code oauth2-mail-connector.cli} (and switching back removes that one), and README links the page.
  */
 class MigratingDocTest {
 
@@ -30,6 +31,18 @@ class MigratingDocTest {
     void payaraAfter_isThePostBootBlockOfThePayaraSetupPage() {
         assertThat(DocBlocks.block(MIGRATING, "payara-connector-after"))
                 .isEqualTo(DocBlocks.block(DocBlocks.doc("payara.md"), "payara-post-boot"));
+    }
+
+    @Test
+    void wildflySwitchRunning_addsBackTheNamingBindingOfTheConnectorScript() throws IOException {
+        String script = Files.readString(Path.of(System.getProperty("it.server.config", "../server-config"),
+                "wildfly", "oauth2-mail-connector.cli"));
+        String binding = script.lines().filter(l -> l.startsWith("/subsystem=naming/binding=")).findFirst().orElseThrow()
+                .replace("${oauth2mail.config-name}", "office365");
+
+        assertThat(DocBlocks.block(MIGRATING, "wildfly-switch-running").lines()).contains(binding);
+        assertThat(DocBlocks.block(MIGRATING, "wildfly-switch-back")).contains(
+                binding.substring(0, binding.indexOf(":add(")) + ":remove");
     }
 
     @Test

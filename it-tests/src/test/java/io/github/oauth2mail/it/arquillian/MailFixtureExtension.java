@@ -26,9 +26,9 @@ import org.jboss.arquillian.core.api.annotation.Observes;
 import org.jboss.arquillian.core.spi.LoadableExtension;
 
 /**
- * Client-side Arquillian extension (registered by {@code META-INF/services} in {@code src/test/resources-arquillian-payara},
- * on the class path of the {@code arquillian-payara} failsafe execution only): the mail server and the token issuer must
- * be up before Payara Micro boots, because the connector's settings (ports, token endpoint, trust store) are read when
+ * Client-side Arquillian extension (registered by {@code META-INF/services} in {@code src/test/resources-arquillian-payara}
+ * {@code -wildfly} and {@code -liberty}, on the class path of the {@code arquillian-<server>} failsafe execution
+ * only): the mail server and the token issuer must be up before the server boots (WildFly: {@link WildFlyContainer}), because the connector's settings (ports, token endpoint, trust store) are read when
  * the post-boot commands deploy the .rar. The managed container starts Payara on deploy, with the options of
  * {@code arquillian.xml}; this observer runs at {@link BeforeSetup}, before those options are read, starts GreenMail and
  * the issuer, writes the per-run settings as MicroProfile Config keys ({@code oauth2mail.demo.*}, the resource's
@@ -49,7 +49,7 @@ public final class MailFixtureExtension implements LoadableExtension {
     static Fixture fixture() {
         Fixture f = current;
         if (f == null) {
-            throw new IllegalStateException("MailFixtureExtension did not start (not the arquillian-payara execution?)");
+            throw new IllegalStateException("MailFixtureExtension did not start (not an arquillian-* failsafe execution?)");
         }
         return f;
     }
@@ -98,7 +98,7 @@ public final class MailFixtureExtension implements LoadableExtension {
             if (current != null) {
                 return;
             }
-            Path work = Layout.work("arquillian-payara");
+            Path work = Layout.work("arquillian");
             TestCertificates certs = Layout.certificates();
             Path trustStore = ConnectorFixture.withPassword(certs.trustStore(), work.resolve("connector-trust.p12"));
             MailServer mail = MailServer.start(certs, ConnectorFixture.MAILBOX, "no-password-login-" + System.nanoTime());
@@ -107,13 +107,9 @@ public final class MailFixtureExtension implements LoadableExtension {
                         3600, token -> { });
                 current = new Fixture(mail, issuer);
                 mail.acceptTokensFrom(issuer);
-                Path settings = writeSettings(work.resolve("connector-settings.properties"), mail, issuer, trustStore);
                 for (Container container : registry.get().getContainers()) {
                     if (container.getDeployableContainer() == event.getDeployableContainer()) {
-                        ContainerDef def = container.getContainerConfiguration();
-                        String options = def.getContainerProperty("extraMicroOptions");
-                        def.overrideProperty("extraMicroOptions",
-                                (options == null ? "" : options + " ") + "--systemproperties " + settings);
+                        handOver(container.getContainerConfiguration(), work, mail, issuer, trustStore);
                     }
                 }
             } catch (IOException | RuntimeException e) {
@@ -136,7 +132,30 @@ public final class MailFixtureExtension implements LoadableExtension {
             }
         }
 
-        private static Path writeSettings(Path file, MailServer mail, TokenIssuer issuer, Path trustStore) {
+        /**
+         * Payara Micro: its post-boot file sets provider, hosts and TLS as pool properties; the rest goes in as
+         * {@code --systemproperties <file>}. WildFly ({@link WildFlyContainer}): the connector script sets only the
+         * config name, so the file has every setting, handed over as {@code --properties=<file>}. Liberty
+         * ({@link LibertyContainer}): every setting, as environment variables in the server's {@code server.env}.
+         */
+        private static void handOver(ContainerDef def, Path work, MailServer mail, TokenIssuer issuer, Path trustStore)
+                throws IOException {
+            Properties settings = settings(mail, issuer, trustStore);
+            if (WildFlyContainer.QUALIFIER.equals(def.getContainerName())) {
+                WildFlyContainer.addServerSideSettings(settings);
+                WildFlyContainer.moveSecretsToTheEnvironment(settings);
+                WildFlyContainer.prepare(def, write(work.resolve("connector-settings.properties"), settings));
+            } else if (LibertyContainer.QUALIFIER.equals(def.getContainerName())) {
+                WildFlyContainer.addServerSideSettings(settings); // Liberty's server.xml, too, sets only the config name
+                LibertyContainer.prepare(def, work, settings);
+            } else {
+                Path file = write(work.resolve("connector-settings.properties"), settings);
+                String options = def.getContainerProperty("extraMicroOptions");
+                def.overrideProperty("extraMicroOptions", (options == null ? "" : options + " ") + "--systemproperties " + file);
+            }
+        }
+
+        private static Properties settings(MailServer mail, TokenIssuer issuer, Path trustStore) {
             String prefix = "oauth2mail." + ConnectorFixture.CONFIG_NAME + ".";
             Properties p = new Properties();
             p.setProperty(prefix + "token-endpoint", issuer.endpoint().toString());
@@ -148,6 +167,10 @@ public final class MailFixtureExtension implements LoadableExtension {
             p.setProperty(prefix + "imap.port", String.valueOf(mail.imapsPort()));
             p.setProperty(prefix + "trust-store-path", trustStore.toString());
             p.setProperty(prefix + "trust-store-password", ConnectorFixture.TRUST_STORE_PASSWORD);
+            return p;
+        }
+
+        private static Path write(Path file, Properties p) {
             try (OutputStream out = Files.newOutputStream(file)) {
                 p.store(out, "per-run connector settings of the Arquillian tests (MicroProfile Config keys)");
             } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.github.oauth2mail.it.servers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.github.oauth2mail.it.support.ConnectorFixture;
 import io.github.oauth2mail.it.support.DocBlocks;
@@ -14,6 +15,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * docs/migrating.md run as written on a fresh unzip: the server's own mail session with a user name and password
  * (the block marked {@code <server>-basic-auth}) sends the unchanged sample app's mail with a password login to
  * GreenMail; then the page's switch ({@code <server>-switch}, and for WildFly docs/servers.md's setup block) moves
- * {@code mail/office365} to the connector, and the next mail goes with XOAUTH2. The placeholders are those of
+ * {@code mail/office365} to the connector, and the next mail goes with XOAUTH2. Then, on that running server, the
+ * page's "Running both" blocks: the basic-auth resource parked under a second name ({@code <server>-both}: mail still
+ * goes with XOAUTH2), switching back ({@code <server>-switch-back}: a password login, no token) and switching to the
+ * connector again ({@code <server>-switch-running}: XOAUTH2), one server start for all three. The placeholders are those of
  * docs/servers.md plus the page's {@code MAIL_*} variables ({@link #MAIL_PLACEHOLDERS}), as environment variables.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -41,6 +46,8 @@ public abstract class BasicAuthDocScenarios {
     /** The variables the page's basic-auth blocks read besides docs/servers.md's placeholders (as Payara's block). */
     public static final List<String> MAIL_PLACEHOLDERS =
             List.of("MAIL_HOST", "MAIL_USER", "MAIL_PASSWORD", "MAIL_SMTPS_PORT", "MAIL_IMAPS_PORT");
+    /** The page's blocks for each server, in the order the tests run them ({@link #block}). */
+    public static final List<String> BLOCKS = List.of("basic-auth", "switch", "both", "switch-back", "switch-running");
     /** The mailbox password GreenMail accepts for PLAIN/LOGIN. */
     static final String PASSWORD = "basic-password-1";
 
@@ -50,6 +57,8 @@ public abstract class BasicAuthDocScenarios {
     private AppServer connector;
     private Map<String, String> demo;
     private Map<String, String> env;
+    /** The server JVM's trust of GreenMail's certificate, for the server's own mail session (basic auth). */
+    private String trust;
 
     /** Which server. */
     protected abstract DocSetup.Kind kind();
@@ -96,7 +105,7 @@ public abstract class BasicAuthDocScenarios {
         env = ServerLayout.withJavaHome(placeholders(kind(), home, demo));
         DocSetup.runBlock(name, MIGRATING, block(kind(), "basic-auth"), env, "basic-auth-setup");
         // the server's own mail session trusts through the JVM's trust store, as an admin configures it
-        String trust = "-Djavax.net.ssl.trustStore=" + trustStore + " -Djavax.net.ssl.trustStorePassword="
+        trust = "-Djavax.net.ssl.trustStore=" + trustStore + " -Djavax.net.ssl.trustStorePassword="
                 + ConnectorFixture.TRUST_STORE_PASSWORD + " -Djavax.net.ssl.trustStoreType=PKCS12";
         basic = DocSetup.launch(kind(), name, startBlock(), env, trust, "basic-auth-console");
         System.out.printf("%s, basic auth by docs/migrating.md, ready in %d ms%n", kind(), basic.startupMillis());
@@ -143,7 +152,7 @@ public abstract class BasicAuthDocScenarios {
         startEnv.put("OAUTH2MAIL_OFFICE365_TRUST_STORE_PATH", demo.get("OAUTH2MAIL_DEMO_TRUST_STORE_PATH"));
         startEnv.put("OAUTH2MAIL_OFFICE365_TRUST_STORE_PASSWORD", demo.get("OAUTH2MAIL_DEMO_TRUST_STORE_PASSWORD"));
         connector = DocSetup.launch(kind(), name, DocBlocks.block(DocBlocks.doc(DocSetup.DOC), "oauth2-settings")
-                + "\n" + startBlock(), startEnv, "", "connector-console");
+                + "\n" + startBlock(), startEnv, trust, "connector-console");
         int before = mail.smtpLogins().size();
 
         Reply reply = new SampleAppClient(connector.sampleApp()).send("someone@example.org", "switched by the page",
@@ -155,6 +164,79 @@ public abstract class BasicAuthDocScenarios {
         assertThat(logins.subList(before, logins.size())).as("the mail after the switch")
                 .containsExactly("XOAUTH2 " + ConnectorFixture.MAILBOX);
         assertThat(issuer.issuedCount()).as("tokens from the endpoint of the settings block").isOne();
+    }
+
+    @Test
+    @Order(3)
+    void send_basicAuthParkedBesideTheConnector_stillLogsInWithXoauth2() throws Exception {
+        // during the migration the tenant accepts both logins for the mailbox
+        mail.acceptPasswordAndTokensFrom(issuer);
+        onTheRunningServer("both");
+
+        assertSentWith("both configured, connector in use", "XOAUTH2 " + ConnectorFixture.MAILBOX);
+    }
+
+    @Test
+    @Order(4)
+    void send_afterThePagesSwitchBackOnTheRunningServer_logsInWithThePassword() throws Exception {
+        int tokens = issuer.issuedCount();
+        onTheRunningServer("switch-back");
+
+        assertSentWith("switched back by the page", "(LOGIN|PLAIN) " + ConnectorFixture.MAILBOX);
+        assertThat(issuer.issuedCount()).as("the basic-auth resource fetches no token").isEqualTo(tokens);
+    }
+
+    @Test
+    @Order(5)
+    void send_afterThePagesSwitchOfTheRunningServerToTheConnector_logsInWithXoauth2() throws Exception {
+        onTheRunningServer("switch-running");
+
+        assertSentWith("switched again by the page", "XOAUTH2 " + ConnectorFixture.MAILBOX);
+    }
+
+    /**
+     * Runs the page's block {@code <server>-<what>} against the running connector server (started by test 2 with the
+     * page's {@code MAIL_*} variables in its environment too, and the JVM trusting GreenMail as for the before block).
+     * WildFly's CLI returns once the change is applied (and the app redeployed). Liberty applies a changed
+     * configuration in the background: this waits for its {@code CWWKG0017I} and, when Liberty stopped the app for it
+     * ({@code CWWKZ0009I}: the connection factory the app used moved away), for the app's restart ({@code CWWKZ0003I}).
+     */
+    private void onTheRunningServer(String what) throws Exception {
+        assertThat(connector).as("the connector server of the previous test").isNotNull();
+        String log = connector.log();
+        long updates = count(log, "CWWKG0017I");
+        long stops = count(log, "CWWKZ0009I");
+        long restarts = count(log, "CWWKZ0003I");
+        DocSetup.runBlock(getClass().getSimpleName(), MIGRATING, block(kind(), what), env, what);
+        if (kind() == DocSetup.Kind.LIBERTY) {
+            awaitLog("CWWKG0017I", updates, what);
+            if (count(connector.log(), "CWWKZ0009I") > stops) {
+                awaitLog("CWWKZ0003I", restarts, what);
+            }
+        }
+    }
+
+    private void awaitLog(String id, long before, String what) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(count(connector.log(), id)).as("%s after %s, log: %s", id, what, connector.logLocation())
+                        .isGreaterThan(before));
+    }
+
+    /** Sends one mail through the unchanged sample app and checks how its SMTP transaction logged in. */
+    private void assertSentWith(String subject, String loginPattern) throws Exception {
+        int before = mail.smtpLogins().size();
+
+        Reply reply = new SampleAppClient(connector.sampleApp()).send("someone@example.org", subject, subject);
+
+        assertThat(reply.status()).as(reply.body() + "\nlog: " + connector.logLocation()).isEqualTo(200);
+        assertThat(received(subject)).hasSize(1);
+        List<String> logins = mail.smtpLogins();
+        assertThat(logins.subList(before, logins.size())).as("how the mail '%s' logged in", subject)
+                .singleElement().asString().matches(loginPattern);
+    }
+
+    private static long count(String text, String what) {
+        return text.lines().filter(l -> l.contains(what)).count();
     }
 
     private String startBlock() {

@@ -155,6 +155,7 @@ public final class DocSetup implements AppServer {
             port = 8080 + offset;
             startEnv.put("JAVA_OPTS", "-Xmx512m -Djava.net.preferIPv4Stack=true -Djboss.socket.binding.port-offset="
                     + offset + " -Djboss.bind.address=127.0.0.1 -Djboss.bind.address.management=127.0.0.1" + extra);
+            pointCliAtManagementPort(home, 9990 + offset);
         } else if (kind == Kind.LIBERTY) {
             port = ServerLayout.freePort();
             startEnv.put("DEFAULT_HTTP_PORT", String.valueOf(port));
@@ -183,6 +184,22 @@ public final class DocSetup implements AppServer {
                     + process.tail());
         }
         return server;
+    }
+
+    /**
+     * The doc's {@code jboss-cli.sh --connect} reaches {@code localhost:9990} by the default controller of
+     * {@code bin/jboss-cli.xml}; the tests' server runs with a port offset, so the copy's default controller names that
+     * port (what the doc's {@code --controller=<host>:<port>} would do), and the address WildFly binds.
+     */
+    private static void pointCliAtManagementPort(Path home, int port) throws IOException {
+        Path cliXml = home.resolve("bin/jboss-cli.xml");
+        String xml = Files.readString(cliXml);
+        String updated = xml.replaceFirst("(?s)(<default-controller>.*?<host>)[^<]*(</host>\\s*<port>)\\d+(</port>)",
+                "$1" + "127.0.0.1" + "$2" + port + "$3");
+        if (updated.equals(xml) && !xml.contains("<port>" + port + "</port>")) {
+            throw new IllegalStateException("no default-controller host/port in " + cliXml);
+        }
+        Files.writeString(cliXml, updated);
     }
 
     @Override

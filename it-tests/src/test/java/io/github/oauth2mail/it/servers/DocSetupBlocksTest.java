@@ -72,7 +72,7 @@ class DocSetupBlocksTest {
         for (DocSetup.Kind kind : List.of(DocSetup.Kind.WILDFLY, DocSetup.Kind.LIBERTY)) {
             Map<String, String> demo = new HashMap<>();
             Set<String> provided = BasicAuthDocScenarios.placeholders(kind, Path.of("/server"), demo).keySet();
-            for (String what : List.of("basic-auth", "switch")) {
+            for (String what : BasicAuthDocScenarios.BLOCKS) {
                 String block = BasicAuthDocScenarios.block(kind, what);
                 // WildFly expressions (${env.NAME}) read the server's environment; Liberty's own port variable is no placeholder
                 String text = DocBlocks.block(BasicAuthDocScenarios.MIGRATING, block).replace("${env.", "${")

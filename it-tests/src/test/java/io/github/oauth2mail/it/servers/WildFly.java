@@ -59,7 +59,7 @@ public final class WildFly implements AppServer {
     }
 
     /** The WildFly home configured for {@code mode} in this JVM (configured on first use). */
-    static synchronized Path configuredHome(Mode mode) throws IOException {
+    public static synchronized Path configuredHome(Mode mode) throws IOException {
         Path configured = HOMES.get(mode);
         if (configured != null) {
             return configured;
@@ -126,7 +126,7 @@ public final class WildFly implements AppServer {
     }
 
     /** A port offset for which every port of the standard socket binding group is free. */
-    static int freeOffset() {
+    public static int freeOffset() {
         int[] ports = {8080, 8443, 9990, 9993, 8009, 4712, 4713};
         for (int attempt = 0; attempt < 50; attempt++) {
             int offset = 10_000 + (int) (Math.random() * 40_000);

@@ -85,6 +85,16 @@ public final class MailServer implements AutoCloseable {
         ((UserImpl) user()).setTokenValidator(issuer::isValid);
     }
 
+    /**
+     * From now on the mailbox accepts both its password (PLAIN/LOGIN) and the tokens {@code issuer} deems valid
+     * (XOAUTH2), as Exchange Online does for a mailbox until basic auth is turned off for the tenant. GreenMail hands
+     * every login's secret to the token validator once one is set, so the validator checks both.
+     */
+    public void acceptPasswordAndTokensFrom(TokenIssuer issuer) {
+        String password = password();
+        ((UserImpl) user()).setTokenValidator(secret -> password.equals(secret) || issuer.isValid(secret));
+    }
+
     /** The password GreenMail accepts for the mailbox (PLAIN/LOGIN, and XOAUTH2 while no token validator is set). */
     public void setPassword(String password) {
         user().setPassword(password);
