@@ -150,9 +150,9 @@ final class GraphJsonMessage {
             Multipart mp = (Multipart) m.getContent();
             for (int i = 0; i < mp.getCount(); i++) {
                 Part p = mp.getBodyPart(i);
-                if (i == 0 && !GraphJsonParts.isAttachment(p)) {
+                if (i == 0 && !GraphParts.attachment(p)) {
                     body(p);
-                } else if (!p.isMimeType("multipart/*") && GraphJsonParts.isAttachment(p)) {
+                } else if (!p.isMimeType("multipart/*") && GraphParts.attachment(p)) {
                     attachment(p, false);
                 } else {
                     throw new Unmappable("part " + (i + 1) + " (" + GraphJsonParts.baseType(p) + ") of the "
@@ -166,7 +166,7 @@ final class GraphJsonMessage {
 
     /** A body: text/plain, text/html, multipart/alternative of those (HTML preferred) or multipart/related. */
     private void body(Part p) throws MessagingException, IOException, Unmappable {
-        if ((p.isMimeType("text/plain") || p.isMimeType("text/html")) && !GraphJsonParts.isAttachment(p)) {
+        if ((p.isMimeType("text/plain") || p.isMimeType("text/html")) && !GraphParts.attachment(p)) {
             Object text = GraphJsonParts.text(p);
             JSONObject body = new JSONObject();
             body.put("contentType", p.isMimeType("text/html") ? "html" : "text");
@@ -205,14 +205,14 @@ final class GraphJsonMessage {
         }
         JSONObject a = new JSONObject();
         a.put("@odata.type", "#microsoft.graph.fileAttachment");
-        a.put("name", GraphJsonParts.name(p));
+        a.put("name", GraphParts.name(p));
         a.put("contentType", GraphJsonParts.baseType(p));
         a.put("contentBytes", Base64.getEncoder().encodeToString(content));
         String cid = p instanceof MimePart ? ((MimePart) p).getContentID() : null;
         a.put("isInline", inline || Part.INLINE.equalsIgnoreCase(p.getDisposition())
                 || (p.getDisposition() == null && cid != null));
         if (cid != null) {
-            a.put("contentId", GraphJsonParts.strip(cid));
+            a.put("contentId", GraphParts.strip(cid));
         }
         attachments.add(a);
     }

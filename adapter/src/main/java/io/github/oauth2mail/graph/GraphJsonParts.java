@@ -9,15 +9,12 @@ import jakarta.mail.Part;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimePart;
-import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParseException;
 import java.io.IOException;
-import java.io.UnsupportedEncodingException;
 import java.util.Locale;
 import net.minidev.json.JSONObject;
 
-/** The small mappings of {@link GraphJsonMessage}: addresses, priority, parts and their names. */
+/** The small mappings of {@link GraphJsonMessage}: addresses, priority, the body part; attachments' names as {@link GraphParts} gives them. */
 final class GraphJsonParts {
 
     private GraphJsonParts() {
@@ -83,12 +80,6 @@ final class GraphJsonParts {
         };
     }
 
-    /** A part with a disposition, a file name or a Content-ID (as {@link GraphParts} counts attachments). */
-    static boolean isAttachment(Part p) throws MessagingException {
-        return p.getDisposition() != null || p.getFileName() != null
-                || (p instanceof MimePart && ((MimePart) p).getContentID() != null);
-    }
-
     /**
      * The alternative that carries the body: the last HTML (text/html or multipart/related), else the last
      * text/plain.
@@ -127,31 +118,11 @@ final class GraphJsonParts {
         throw new Unmappable("a " + baseType(p) + " body that is not text");
     }
 
-    /** The attachment's name: its file name, else its Content-ID, else {@code attachment}. */
-    static String name(Part p) throws MessagingException {
-        String name = p.getFileName();
-        if (name != null) {
-            try {
-                return MimeUtility.decodeText(name);
-            } catch (UnsupportedEncodingException e) {
-                return name;
-            }
-        }
-        String cid = p instanceof MimePart ? ((MimePart) p).getContentID() : null;
-        return cid == null ? "attachment" : strip(cid);
-    }
-
     static String baseType(Part p) throws MessagingException {
         try {
             return new ContentType(p.getContentType()).getBaseType().toLowerCase(Locale.ROOT);
         } catch (ParseException | NullPointerException e) {
             return "application/octet-stream";
         }
-    }
-
-    /** {@code <id@host>} as {@code id@host}. */
-    static String strip(String cid) {
-        String s = cid.trim();
-        return s.startsWith("<") && s.endsWith(">") ? s.substring(1, s.length() - 1) : s;
     }
 }

@@ -117,11 +117,15 @@ public final class GraphMailer {
                     + settings.key(Setting.GRAPH_SAVE_TO_SENT_ITEMS) + "=false the message goes in Microsoft Graph's "
                     + "JSON form, which cannot carry " + e.getMessage() + "; not sent", null, null);
         } catch (IOException e) {
-            throw new AdapterMessagingException(MessageId.SMTP_MESSAGE_UNWRITABLE, "The message could not be "
-                    + "read for Microsoft Graph: " + e.getMessage(), e);
+            throw unreadable(e);
         }
         GraphCalls.Send send = new GraphCalls.Send(mailbox, calls.clock().millis() + settings.sendDeadline().toMillis());
         calls.call(send, "POST", uri(mailbox, "/sendMail"), "application/json", json, 202, true);
+    }
+
+    private static AdapterMessagingException unreadable(IOException e) {
+        return new AdapterMessagingException(MessageId.SMTP_MESSAGE_UNWRITABLE, "The message could not be read for "
+                + "Microsoft Graph: " + e.getMessage(), e);
     }
 
     /** A message over the request limit: its attachments of 3 MB and more go through upload sessions, if allowed. */
@@ -134,8 +138,7 @@ public final class GraphMailer {
             try {
                 large = GraphParts.of(message);
             } catch (IOException e) {
-                throw new AdapterMessagingException(MessageId.SMTP_MESSAGE_UNWRITABLE, "The message could not be "
-                        + "read for Microsoft Graph: " + e.getMessage(), e);
+                throw unreadable(e);
             }
             String rest = GraphMime.base64OrNull(message, GraphParts.parts(large));
             GraphParts.Large over = large.stream().filter(a -> a.size() > GraphParts.MAX_UPLOAD).findFirst().orElse(null);

@@ -41,16 +41,6 @@ final class GraphMime {
     private GraphMime() {
     }
 
-    static String base64(Message message, GraphFailures failures, String mailbox) throws MessagingException {
-        String mime = base64OrNull(message, Set.of());
-        if (mime == null) {
-            throw failures.failure(MessageId.GRAPH_MESSAGE_TOO_LARGE, mailbox, "The message is larger than "
-                    + MAX_MIME + " bytes of MIME, which is over Microsoft Graph's request limit of " + MAX_REQUEST
-                    + " bytes once base64 encoded; not sent", null, null);
-        }
-        return mime;
-    }
-
     /**
      * The message as MIME, base64 encoded, with the body parts in {@code skip} (by identity) left out of their
      * multipart; null when that is over {@link #MAX_MIME} bytes (the buffer never grows past it).
@@ -121,7 +111,7 @@ final class GraphMime {
 
     private static void writeHeaders(Enumeration<String> lines, OutputStream out) throws IOException {
         while (lines.hasMoreElements()) {
-            out.write(lines.nextElement().getBytes(StandardCharsets.UTF_8));
+            out.write(io.github.oauth2mail.transport.HeaderLineBytes.of(lines.nextElement())); // as Angus writes it
             out.write(CRLF);
         }
         out.write(CRLF);

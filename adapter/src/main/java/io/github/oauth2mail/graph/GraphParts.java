@@ -8,6 +8,7 @@ import jakarta.mail.Part;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimePart;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParseException;
 import java.io.IOException;
@@ -74,8 +75,10 @@ final class GraphParts {
         }
     }
 
-    private static boolean attachment(MimeBodyPart p) throws MessagingException {
-        return p.getDisposition() != null || p.getFileName() != null || p.getContentID() != null;
+    /** A part with a disposition, a file name or a Content-ID: an attachment (inline or not), not a body. */
+    static boolean attachment(Part p) throws MessagingException {
+        return p.getDisposition() != null || p.getFileName() != null
+                || (p instanceof MimePart && ((MimePart) p).getContentID() != null);
     }
 
     private static long decodedSize(Part p) throws MessagingException, IOException {
@@ -84,10 +87,12 @@ final class GraphParts {
         }
     }
 
-    private static String name(MimeBodyPart p) throws MessagingException {
+    /** The attachment's name: its file name (decoded), else its Content-ID, else {@code attachment}. */
+    static String name(Part p) throws MessagingException {
         String name = p.getFileName();
         if (name == null) {
-            return p.getContentID() == null ? "attachment" : strip(p.getContentID());
+            String cid = p instanceof MimePart ? ((MimePart) p).getContentID() : null;
+            return cid == null ? "attachment" : strip(cid);
         }
         try {
             return MimeUtility.decodeText(name);
@@ -105,7 +110,7 @@ final class GraphParts {
     }
 
     /** {@code <id@host>} as {@code id@host}. */
-    private static String strip(String cid) {
+    static String strip(String cid) {
         String s = cid.trim();
         return s.startsWith("<") && s.endsWith(">") ? s.substring(1, s.length() - 1) : s;
     }

@@ -51,9 +51,10 @@ public final class CredentialExpiry {
         return l;
     }
 
-    /** Logs OAM119 for each credential that crossed a threshold since the last check. */
-    synchronized void check(ConnectorSettings s, Instant now) {
-        for (Entry e : of(s)) {
+    /** Logs OAM119 for each credential that crossed a threshold since the last check; returns {@link #of}'s list. */
+    synchronized List<Entry> check(ConnectorSettings s, Instant now) {
+        List<Entry> entries = of(s);
+        for (Entry e : entries) {
             Duration left = Duration.between(now, e.expiresAt());
             Integer level = level(left);
             if (level == null) {
@@ -70,6 +71,7 @@ public final class CredentialExpiry {
                     + "; create the next one and put it into " + s.key(keyOf(e.credential()))
                     + " (it is read again without a restart)"));
         }
+        return entries;
     }
 
     /** The threshold {@code left} has crossed: 30, 7, 1, or 0 once expired; null when more than 30 days are left. */

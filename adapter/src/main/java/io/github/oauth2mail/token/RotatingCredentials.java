@@ -103,9 +103,7 @@ final class RotatingCredentials {
 
     /** Checks the expiries (OAM119 when a threshold was crossed); returns the soonest one, or null when none is known. */
     CredentialExpiry.Entry soonestExpiry() {
-        ConnectorSettings s = current();
-        expiry.check(s, clock.instant());
-        List<CredentialExpiry.Entry> expiries = CredentialExpiry.of(s);
+        List<CredentialExpiry.Entry> expiries = expiry.check(current(), clock.instant());
         return expiries.isEmpty() ? null : expiries.get(0);
     }
 

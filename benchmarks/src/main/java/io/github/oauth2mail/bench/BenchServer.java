@@ -29,12 +29,24 @@ interface BenchServer extends AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("OAUTH2MAIL_DEMO_PROVIDER", "oauth2");
         env.put("OAUTH2MAIL_DEMO_GRANT_TYPE", "client_credentials");
+        env.put("OAUTH2MAIL_DEMO_SMTP_HOST", "127.0.0.1");
+        putConnectorSettings(env, certs, smtpPort, tokenEndpoint, maxThreads);
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        return env;
+    }
+
+    /**
+     * The settings {@link #connectorEnv} and {@link PayaraBench} both give (Payara's post-boot file sets the provider,
+     * the grant type and the host itself): the token issuer and client, the mailbox, the sink's port with STARTTLS,
+     * {@code max-connections-per-mailbox}, the timeouts and the trust store.
+     */
+    static void putConnectorSettings(Map<String, String> env, Path certs, int smtpPort, String tokenEndpoint,
+                                     int maxThreads) {
         env.put("OAUTH2MAIL_DEMO_TOKEN_ENDPOINT", tokenEndpoint);
         env.put("OAUTH2MAIL_DEMO_CLIENT_ID", "bench-client");
         env.put("OAUTH2MAIL_DEMO_CLIENT_SECRET", "bench-secret");
         env.put("OAUTH2MAIL_DEMO_SCOPE", "https://mail.example.com/.default");
         env.put("OAUTH2MAIL_DEMO_MAILBOX", Workload.FROM);
-        env.put("OAUTH2MAIL_DEMO_SMTP_HOST", "127.0.0.1");
         env.put("OAUTH2MAIL_DEMO_SMTP_PORT", String.valueOf(smtpPort));
         env.put("OAUTH2MAIL_DEMO_SMTP_TLS", "starttls");
         env.put("OAUTH2MAIL_DEMO_MAX_CONNECTIONS_PER_MAILBOX", String.valueOf(maxThreads));
@@ -42,8 +54,6 @@ interface BenchServer extends AutoCloseable {
         env.put("OAUTH2MAIL_DEMO_READ_TIMEOUT_MS", "60000");
         env.put("OAUTH2MAIL_DEMO_TRUST_STORE_PATH", certs.resolve("trust.p12").toString());
         env.put("OAUTH2MAIL_DEMO_TRUST_STORE_PASSWORD", Certs.PASSWORD);
-        env.put("JAVA_HOME", System.getProperty("java.home"));
-        return env;
     }
 
     /**

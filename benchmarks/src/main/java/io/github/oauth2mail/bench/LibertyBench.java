@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * instead: the benchmark WAR needs {@code concurrent-3.0} (its ManagedThreadFactory) and {@code servlet-6.0}, added
  * by a {@code configDropins/overrides} file, so server.xml itself stays as admins copy it.
  */
-final class LibertyBench implements BenchServer {
+final class LibertyBench extends AppServerBench {
 
     private static final Pattern MAX_POOL = Pattern.compile("maxPoolSize=\"\\d+\"");
     private static final String SERVER = "oauth2mail";
@@ -33,12 +33,8 @@ final class LibertyBench implements BenchServer {
             </server>
             """;
 
-    private final AppServerProcess process;
-    private final int httpPort;
-
     private LibertyBench(AppServerProcess process, int httpPort) {
-        this.process = process;
-        this.httpPort = httpPort;
+        super(process, httpPort);
     }
 
     static LibertyBench start(Path wlp, Path dist, Path config, Path work, Map<String, String> connectorEnv,
@@ -74,20 +70,5 @@ final class LibertyBench implements BenchServer {
             throw new IOException("Liberty did not start with bench.war: " + e.getMessage(), e);
         }
         return liberty;
-    }
-
-    @Override
-    public String url() {
-        return "http://127.0.0.1:" + httpPort + "/bench";
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
-    }
-
-    @Override
-    public void close() {
-        process.close();
     }
 }

@@ -98,18 +98,7 @@ final class PayaraBench implements BenchServer {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("OAUTH2MAIL_RAR", dist.resolve("oauth2-mail-adapter.rar").toString());
         env.put("OAUTH2MAIL_LOG_LEVEL", "WARNING");
-        env.put("OAUTH2MAIL_DEMO_TOKEN_ENDPOINT", tokenEndpoint);
-        env.put("OAUTH2MAIL_DEMO_CLIENT_ID", "bench-client");
-        env.put("OAUTH2MAIL_DEMO_CLIENT_SECRET", "bench-secret");
-        env.put("OAUTH2MAIL_DEMO_SCOPE", "https://mail.example.com/.default");
-        env.put("OAUTH2MAIL_DEMO_MAILBOX", Workload.FROM);
-        env.put("OAUTH2MAIL_DEMO_SMTP_PORT", String.valueOf(smtpPort));
-        env.put("OAUTH2MAIL_DEMO_SMTP_TLS", "starttls");
-        env.put("OAUTH2MAIL_DEMO_MAX_CONNECTIONS_PER_MAILBOX", String.valueOf(maxThreads));
-        env.put("OAUTH2MAIL_DEMO_CONNECT_TIMEOUT_MS", "10000");
-        env.put("OAUTH2MAIL_DEMO_READ_TIMEOUT_MS", "60000");
-        env.put("OAUTH2MAIL_DEMO_TRUST_STORE_PATH", certs.resolve("trust.p12").toString());
-        env.put("OAUTH2MAIL_DEMO_TRUST_STORE_PASSWORD", Certs.PASSWORD);
+        BenchServer.putConnectorSettings(env, certs, smtpPort, tokenEndpoint, maxThreads);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms512m", "-Xmx1g", "-Djava.io.tmpdir=" + tmp));
         if (Boolean.getBoolean("bench.payara.jfr")) {

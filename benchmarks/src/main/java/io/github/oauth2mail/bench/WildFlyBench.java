@@ -18,16 +18,12 @@ import java.util.regex.Pattern;
  * the largest thread count. The benchmark WAR goes to {@code deployments/}; the connector's settings come from the
  * environment ({@link BenchServer#connectorEnv}).
  */
-final class WildFlyBench implements BenchServer {
+final class WildFlyBench extends AppServerBench {
 
     private static final Pattern MAX_POOL = Pattern.compile("max-pool-size=\\d+");
 
-    private final AppServerProcess process;
-    private final int httpPort;
-
     private WildFlyBench(AppServerProcess process, int httpPort) {
-        this.process = process;
-        this.httpPort = httpPort;
+        super(process, httpPort);
     }
 
     static WildFlyBench start(Path wildflyDist, Path dist, Path config, Path work, Map<String, String> connectorEnv,
@@ -101,20 +97,5 @@ final class WildFlyBench implements BenchServer {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    @Override
-    public String url() {
-        return "http://127.0.0.1:" + httpPort + "/bench";
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
-    }
-
-    @Override
-    public void close() {
-        process.close();
     }
 }
