@@ -26,9 +26,18 @@ public final class Layout {
         return Path.of(System.getProperty("it.payara.config", "../server-config/payara")).toAbsolutePath().normalize();
     }
 
-    /** Scratch space for one run (certificates, logs, Payara's temp folder). */
+    /**
+     * Scratch space for one run (certificates, logs, Payara's temp folder). Failsafe runs test classes in parallel JVMs
+     * ({@code it.forks}); each JVM gets a folder of its own ({@code it.fork}, its fork number), so configured server
+     * homes and certificates are never shared between JVMs.
+     */
     public static Path work(String name) {
-        Path dir = Path.of(System.getProperty("it.work", "target/it-work"), name).toAbsolutePath();
+        Path root = Path.of(System.getProperty("it.work", "target/it-work"));
+        String fork = System.getProperty("it.fork", "");
+        if (fork.matches("fork-[0-9]+")) {
+            root = root.resolve(fork);
+        }
+        Path dir = root.resolve(name).toAbsolutePath();
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
