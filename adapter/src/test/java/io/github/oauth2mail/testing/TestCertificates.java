@@ -39,8 +39,16 @@ public final class TestCertificates {
         return trustStore;
     }
 
-    /** Creates (or reuses) the certificates in {@code dir}, for the given host names (DNS names and IPs). */
+    /**
+     * Creates (or reuses) the certificates in {@code dir}, for the given host names (DNS names and IPs). Surefire runs
+     * test classes in parallel JVMs: a relative {@code target/...} folder is then one per JVM ({@code test.fork}), so
+     * two JVMs never write one key store.
+     */
     public static synchronized TestCertificates in(Path dir, String... names) {
+        String fork = System.getProperty("test.fork", "");
+        if (fork.matches("fork-[0-9]+") && !dir.isAbsolute() && dir.startsWith("target")) {
+            dir = Path.of("target", fork).resolve(Path.of("target").relativize(dir));
+        }
         try {
             Files.createDirectories(dir);
             Path ks = dir.resolve("server.p12");
