@@ -2,7 +2,7 @@ package io.github.oauth2mail.it.arquillian;
 
 import io.github.oauth2mail.it.support.Layout;
 import java.io.IOException;
-import java.net.ServerSocket;
+import io.github.oauth2mail.it.support.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -58,9 +58,7 @@ final class LibertyContainer {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static int freePort() {
+        return Ports.free();
     }
 }

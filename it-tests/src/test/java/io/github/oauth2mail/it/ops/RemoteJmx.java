@@ -2,7 +2,7 @@ package io.github.oauth2mail.it.ops;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import io.github.oauth2mail.it.support.Ports;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -86,10 +86,6 @@ final class RemoteJmx implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Ports.free();
     }
 }

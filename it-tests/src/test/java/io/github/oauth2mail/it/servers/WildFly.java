@@ -2,6 +2,7 @@ package io.github.oauth2mail.it.servers;
 
 import io.github.oauth2mail.it.support.ConnectorFixture;
 import io.github.oauth2mail.it.support.Layout;
+import io.github.oauth2mail.it.support.Ports;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -127,18 +128,7 @@ public final class WildFly implements AppServer {
 
     /** A port offset for which every port of the standard socket binding group is free. */
     public static int freeOffset() {
-        int[] ports = {8080, 8443, 9990, 9993, 8009, 4712, 4713};
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int offset = 10_000 + (int) (Math.random() * 40_000);
-            boolean free = true;
-            for (int p : ports) {
-                free &= p + offset < 65_536 && ServerLayout.portFree(p + offset);
-            }
-            if (free) {
-                return offset;
-            }
-        }
-        throw new IllegalStateException("no free port offset for WildFly");
+        return Ports.freeOffset(8080, 8443, 9990, 9993, 8009, 4712, 4713);
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +31,8 @@ import java.util.stream.Stream;
 public final class PayaraMicro implements AutoCloseable {
 
     private static final String READY = " ready in ";
+    /** Payara Micro's last words when its boot failed (a port in use, a failing post-boot command). */
+    private static final String FAILED = "Failed to start, exiting";
 
     private final Process process;
     private final Path logFile;
@@ -109,6 +110,10 @@ public final class PayaraMicro implements AutoCloseable {
                 if (!ready.isDone() && line.contains(READY)) {
                     readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
                     ready.complete(null);
+                }
+                if (line.contains(FAILED)) {
+                    // the JVM may live on after this (the JMX agent's RMI threads): do not wait for its end
+                    ready.completeExceptionally(new IllegalStateException("Payara Micro failed to start: " + FAILED));
                 }
             }
         } catch (IOException e) {
@@ -189,11 +194,7 @@ public final class PayaraMicro implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Ports.free();
     }
 
     /** What to start. */
