@@ -112,6 +112,7 @@ class PayaraServerDomainIT {
             Files.deleteIfExists(work.resolve("trust-store-password.pw"));
         }
 
+        assertThat(work.resolve("shell/client-secret.pw")).as("the block's password file, removed").doesNotExist();
         assertSentWith("set up by the domain script", "XOAUTH2 " + ConnectorFixture.MAILBOX);
         assertThat(issuer.issuedCount()).as("tokens from the endpoint the script configured").isOne();
         assertThat(domain.log()).as("the connector read the domain's settings; log: " + domain.logLocation())
@@ -125,6 +126,7 @@ class PayaraServerDomainIT {
         // during the migration the tenant accepts both logins for the mailbox
         mail.acceptPasswordAndTokensFrom(issuer);
         PayaraServerBlocks.run("payara-both", work, env);
+        assertThat(work.resolve("shell/mail-password.pw")).as("the block's password file, removed").doesNotExist();
 
         assertSentWith("both configured, connector in use", "XOAUTH2 " + ConnectorFixture.MAILBOX);
     }
