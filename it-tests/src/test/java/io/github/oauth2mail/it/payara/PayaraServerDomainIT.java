@@ -150,6 +150,17 @@ class PayaraServerDomainIT {
         Map<String, String> secrets = new LinkedHashMap<>(secrets());
         secrets.put("mailbox password", PASSWORD);
         Logs.assertNoSecret(domain, secrets);
+        assertNoSecretIn(domain.config().resolve("domain.xml"), secrets); // aliases only: ${ALIAS=..}
+        try (var outputs = Files.list(work)) {
+            for (Path output : outputs.filter(f -> f.toString().endsWith(".log")).toList()) {
+                assertNoSecretIn(output, secrets); // what asadmin and the blocks printed
+            }
+        }
+    }
+
+    private static void assertNoSecretIn(Path file, Map<String, String> secrets) throws IOException {
+        String text = Files.readString(file);
+        secrets.forEach((name, secret) -> assertThat(text.contains(secret)).as("%s in %s", name, file).isFalse());
     }
 
     /** Sends one mail through the unchanged sample app and checks how its SMTP transaction logged in. */
