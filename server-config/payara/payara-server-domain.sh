@@ -17,8 +17,9 @@
 # oauth2mail.<name>.client-secret to MicroProfile Config as that key. create-password-alias prompts for the value,
 # or reads it from a password file (a line AS_ADMIN_ALIASPASSWORD=...): CLIENT_SECRET_FILE (and
 # TRUST_STORE_PASSWORD_FILE) name one file per alias, or ASADMIN_OPTS="--interactive=false --passwordfile f" gives one
-# file to every command (then for the client secret only: asadmin takes one --passwordfile). No secret is ever a
-# literal in this script or on a command line. An alias that exists already is kept (update-password-alias changes
+# file to every command (then for the client secret only: asadmin takes one --passwordfile; the script refuses to mix
+# the two). A DAS with an admin password and *_FILE variables: run `asadmin login` first (it keeps the credentials for
+# later commands). No secret is ever a literal in this script or on a command line. An alias that exists already is kept (update-password-alias changes
 # it). Environment variables (OAUTH2MAIL_<NAME>_CLIENT_SECRET) in the server's environment work as well.
 #
 # Variables (defaults in brackets):
@@ -52,6 +53,16 @@ case "$provider" in
         scope=$SCOPE ;;
     *) echo "PROVIDER must be entra or oauth2, not '$provider'" >&2; exit 2 ;;
 esac
+# asadmin takes one --passwordfile: ASADMIN_OPTS's serves one alias (the client secret's) at most
+case " ${ASADMIN_OPTS:-} " in *" --passwordfile "* | *" -W "*)
+    if [ -n "${CLIENT_SECRET_FILE:-}${TRUST_STORE_PASSWORD_FILE:-}" ]; then
+        echo "give the aliases' password files either as ASADMIN_OPTS --passwordfile or as *_FILE variables, not both" >&2
+        exit 2
+    elif [ -n "${TRUST_STORE_PATH:-}" ]; then
+        echo "ASADMIN_OPTS's --passwordfile is the client secret's: set TRUST_STORE_PASSWORD_FILE and CLIENT_SECRET_FILE" >&2
+        exit 2
+    fi ;;
+esac
 
 # 1. the connector: the module name oauth2-mail is what the pool refers to
 "${asadmin[@]}" deploy --type rar --name oauth2-mail --target "$target" "$rar"
@@ -81,9 +92,6 @@ alias_secret() { # <key> <what> <password file or empty>
     if "${asadmin[@]}" list-password-aliases | grep -qx "$alias"; then
         echo "password alias $alias exists (update it with: asadmin update-password-alias $alias)"
     elif [ -n "$3" ]; then
-        case " ${ASADMIN_OPTS:-} " in *" --passwordfile "* | *" -W "*)
-            echo "give $alias's file either as ASADMIN_OPTS --passwordfile or as a *_FILE variable, not both" >&2; exit 2 ;;
-        esac
         AS_ADMIN_PASSWORDFILE="$3" "${asadmin[@]}" --interactive=false create-password-alias "$alias"
     else
         echo "Enter $2 (stored encrypted as password alias $alias):"

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +84,7 @@ final class PayaraDomain implements AppServer {
 
     /** Runs {@code asadmin <args>} against this domain; output in {@code <log>.log} of the work folder. */
     String asadmin(String log, List<String> args) throws IOException {
-        List<String> command = new java.util.ArrayList<>();
+        List<String> command = new ArrayList<>();
         command.add(asadminPath().toString());
         command.addAll(args);
         return Commands.run(command, work, env(), work.resolve(log + ".log"), Duration.ofSeconds(300));

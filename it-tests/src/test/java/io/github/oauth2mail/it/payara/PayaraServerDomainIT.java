@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -196,7 +197,7 @@ class PayaraServerDomainIT {
         Commands.run(List.of(keytool.toString(), "-importkeystore", "-noprompt", "-srckeystore", testTrustStore.toString(),
                 "-srcstoretype", "PKCS12", "-srcstorepass", TestCertificates.PASSWORD, "-destkeystore",
                 domain.config().resolve("cacerts.p12").toString(), "-deststoretype", "PKCS12", "-deststorepass",
-                PayaraDomain.MASTER_PASSWORD), work, Map.of(), work.resolve("keytool.log"), java.time.Duration.ofSeconds(60));
+                PayaraDomain.MASTER_PASSWORD), work, Map.of(), work.resolve("keytool.log"), Duration.ofSeconds(60));
     }
 
     /** An asadmin password file ({@code AS_ADMIN_ALIASPASSWORD=...}) readable by the owner only. */

@@ -7,6 +7,7 @@ import io.github.oauth2mail.it.support.DocBlocks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -93,7 +95,7 @@ class DocSetupBlocksTest {
         documented.addAll(BasicAuthDocScenarios.MAIL_PLACEHOLDERS);
         documented.add("ASADMIN"); // docs/payara.md and docs/migrating.md: the domain's bin/asadmin
         Set<String> provided = PayaraServerBlocks.placeholders(Path.of("/payara6/bin/asadmin"), new HashMap<>()).keySet();
-        List<String> blocks = new java.util.ArrayList<>(List.of(PayaraServerBlocks.DOMAIN));
+        List<String> blocks = new ArrayList<>(List.of(PayaraServerBlocks.DOMAIN));
         blocks.addAll(PayaraServerBlocks.RUNNING);
         for (String block : blocks) {
             // ${ALIAS=name} is Payara's reference to a password alias, written into the resource as it is
@@ -110,7 +112,7 @@ class DocSetupBlocksTest {
         String header = script.substring(script.indexOf("# Variables"), script.indexOf("set -euo pipefail"));
         assertThat(DocBlocks.variablesAssigned(DocBlocks.block(PayaraServerBlocks.payaraDoc(), PayaraServerBlocks.DOMAIN)))
                 .as("the script's header documents each variable the block sets").isNotEmpty()
-                .allMatch(v -> java.util.regex.Pattern.compile("(?<![A-Z_])" + v + "[ ,]").matcher(header).find(),
+                .allMatch(v -> Pattern.compile("(?<![A-Z_])" + v + "[ ,]").matcher(header).find(),
                         "named in the header");
     }
 
