@@ -18,9 +18,10 @@
 # or reads it from a password file (a line AS_ADMIN_ALIASPASSWORD=...): CLIENT_SECRET_FILE (and
 # TRUST_STORE_PASSWORD_FILE) name one file per alias, or ASADMIN_OPTS="--interactive=false --passwordfile f" gives one
 # file to every command (then for the client secret only: asadmin takes one --passwordfile; the script refuses to mix
-# the two). A DAS with an admin password and *_FILE variables: run `asadmin login` first (it keeps the credentials for
-# later commands). No secret is ever a literal in this script or on a command line. An alias that exists already is kept (update-password-alias changes
-# it). Environment variables (OAUTH2MAIL_<NAME>_CLIENT_SECRET) in the server's environment work as well.
+# the two). A DAS with an admin password and *_FILE variables: run `asadmin login` first, which keeps the credentials
+# for later commands (not tested here: the test's domain has no admin password). No secret is ever a literal in this
+# script or on a command line. An alias that exists already is kept (update-password-alias changes it). Environment
+# variables (OAUTH2MAIL_<NAME>_CLIENT_SECRET) in the server's environment work as well.
 #
 # Variables (defaults in brackets):
 #   ASADMIN [asadmin]   ASADMIN_OPTS [] (e.g. "--host das --port 4848 --user admin --passwordfile pw.txt")
