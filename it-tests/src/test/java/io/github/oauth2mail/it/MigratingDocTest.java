@@ -7,6 +7,7 @@ import io.github.oauth2mail.it.support.Layout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,6 +44,27 @@ class MigratingDocTest {
         assertThat(DocBlocks.block(MIGRATING, "wildfly-switch-running").lines()).contains(binding);
         assertThat(DocBlocks.block(MIGRATING, "wildfly-switch-back")).contains(
                 binding.substring(0, binding.indexOf(":add(")) + ":remove");
+    }
+
+    @Test
+    void payaraServerRunningBlocks_createTheBeforeBlocksResource_withThePasswordAsAnAlias() {
+        String before = DocBlocks.block(MIGRATING, "payara-basic-auth").trim();
+        String expected = before.substring(0, before.lastIndexOf(' '))
+                .replace("mail-password=${ENV=MAIL_PASSWORD}", "mail-password=${ALIAS=mail-password}");
+        for (String block : List.of("payara-both", "payara-switch-back", "payara-switch-running")) {
+            List<String> creates = DocBlocks.block(MIGRATING, block).lines()
+                    .filter(l -> l.startsWith("\"$ASADMIN\" create-javamail-resource ")).toList();
+            assertThat(creates).as(block).hasSize(1);
+            String create = creates.get(0);
+            // shell quoting back to the post-boot file's form: "$X" -> ${ENV=X}, \${ALIAS=..} -> ${ALIAS=..}
+            String asPostBoot = create.substring("\"$ASADMIN\" ".length(), create.lastIndexOf(' '))
+                    .replaceAll("\\$([A-Z_]+)", "\\${ENV=$1}").replace("\\${ENV=", "${ENV=").replace("\"", "")
+                    .replace("\\$", "$");
+            assertThat(asPostBoot).as("%s creates the before block's resource", block).isEqualTo(expected);
+        }
+        assertThat(DocBlocks.block(MIGRATING, "payara-both")).contains("create-password-alias mail-password");
+        assertThat(DocBlocks.block(MIGRATING, "payara-switch-running"))
+                .contains("create-connector-resource --poolname oauth2-mail-office365-pool mail/office365\n");
     }
 
     @Test

@@ -2,10 +2,12 @@ package io.github.oauth2mail.it.servers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.oauth2mail.it.payara.PayaraServerBlocks;
 import io.github.oauth2mail.it.support.DocBlocks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +87,33 @@ class DocSetupBlocksTest {
                 assertThat(provided).as("the ITs set what %s reads", block).containsAll(read);
             }
         }
+    }
+
+    @Test
+    void payaraServerBlocks_readOnlyTheDocumentedPlaceholders_andTheTestsProvideEachOne() throws IOException {
+        Set<String> documented = new LinkedHashSet<>(DocBlocks.variablesAssigned(DocBlocks.block(SERVERS, "placeholders")));
+        documented.addAll(BasicAuthDocScenarios.MAIL_PLACEHOLDERS);
+        documented.add("ASADMIN"); // docs/payara.md and docs/migrating.md: the domain's bin/asadmin
+        Set<String> provided = PayaraServerBlocks.placeholders(Path.of("/payara6/bin/asadmin"), new HashMap<>()).keySet();
+        List<String> blocks = new ArrayList<>(List.of(PayaraServerBlocks.DOMAIN));
+        blocks.addAll(PayaraServerBlocks.RUNNING);
+        for (String block : blocks) {
+            // ${ALIAS=name} is Payara's reference to a password alias, written into the resource as it is
+            String text = DocBlocks.block(PayaraServerBlocks.docOf(block), block).replace("\\${ALIAS=", "");
+            Set<String> read = DocBlocks.variablesRead(text);
+            assertThat(read).as("%s reads placeholders", block).contains("ASADMIN");
+            assertThat(documented).as("the placeholders documented for %s", block).containsAll(read);
+            assertThat(PayaraServerBlocks.PLACEHOLDERS).as("PayaraServerBlocks lists what %s reads", block)
+                    .containsAll(read);
+            assertThat(provided).as("the IT sets what %s reads", block).containsAll(read);
+        }
+        String script = Files.readString(Path.of(System.getProperty("it.server.config", "../server-config"), "payara",
+                "payara-server-domain.sh"));
+        String header = script.substring(script.indexOf("# Variables"), script.indexOf("set -euo pipefail"));
+        assertThat(DocBlocks.variablesAssigned(DocBlocks.block(PayaraServerBlocks.payaraDoc(), PayaraServerBlocks.DOMAIN)))
+                .as("the script's header documents each variable the block sets").isNotEmpty()
+                .allMatch(v -> Pattern.compile("(?<![A-Z_])" + v + "[ ,]").matcher(header).find(),
+                        "named in the header");
     }
 
     /** The settings keys an example block sets: {@code OAUTH2MAIL_OFFICE365_SMTP_HOST} gives {@code SMTP_HOST}. */

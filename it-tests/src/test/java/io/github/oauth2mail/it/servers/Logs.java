@@ -9,7 +9,7 @@ import java.util.Map;
 import org.opentest4j.AssertionFailedError;
 
 /** Server-log assertions that point at the log instead of pasting it, and never print the secret looked for. */
-final class Logs {
+public final class Logs {
 
     private Logs() {
     }
@@ -29,7 +29,7 @@ final class Logs {
     }
 
     /** Fails, naming the secret and the lines (not the value), if any secret appears in the server's log. */
-    static void assertNoSecret(AppServer server, Map<String, String> secretsByName) {
+    public static void assertNoSecret(AppServer server, Map<String, String> secretsByName) {
         String[] lines = server.log().split("\n", -1);
         List<String> leaks = new ArrayList<>();
         secretsByName.forEach((name, secret) -> {
