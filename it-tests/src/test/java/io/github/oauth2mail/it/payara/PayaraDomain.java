@@ -168,10 +168,13 @@ final class PayaraDomain implements AppServer {
         return home.resolve("bin/asadmin");
     }
 
-    /** A base (a multiple of 100 in 20000-59900) whose ports base..base+99 can all be bound now. */
+    /**
+     * A base (a multiple of 100 in 10000-31900, below the ephemeral range: support/Ports) whose ports base..base+99
+     * can all be bound now.
+     */
     private static int freePortBase() {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 100 * ThreadLocalRandom.current().nextInt(200, 600);
+            int base = 100 * ThreadLocalRandom.current().nextInt(100, 320);
             boolean free = true;
             for (int port = base; port < base + 100 && free; port++) {
                 try (ServerSocket socket = new ServerSocket(port)) {
