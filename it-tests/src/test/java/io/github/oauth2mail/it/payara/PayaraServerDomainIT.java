@@ -1,16 +1,15 @@
 package io.github.oauth2mail.it.payara;
 
+import io.github.oauth2mail.it.servers.SentWith;
+import io.github.oauth2mail.it.support.Cleanup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.oauth2mail.it.servers.Logs;
 import io.github.oauth2mail.it.support.ConnectorFixture;
 import io.github.oauth2mail.it.support.Layout;
 import io.github.oauth2mail.it.support.MailServer;
-import io.github.oauth2mail.it.support.SampleAppClient;
-import io.github.oauth2mail.it.support.SampleAppClient.Reply;
 import io.github.oauth2mail.it.support.TokenIssuer;
 import io.github.oauth2mail.testing.TestCertificates;
-import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,15 +87,7 @@ class PayaraServerDomainIT {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {domain, issuer, mail}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                System.err.println("closing " + c + ": " + e);
-            }
-        }
+        Cleanup.closeAll(domain, issuer, mail);
     }
 
     @Test
@@ -166,15 +157,7 @@ class PayaraServerDomainIT {
 
     /** Sends one mail through the unchanged sample app and checks how its SMTP transaction logged in. */
     private void assertSentWith(String subject, String loginPattern) throws Exception {
-        int before = mail.smtpLogins().size();
-
-        Reply reply = new SampleAppClient(domain.sampleApp()).send("someone@example.org", subject, subject);
-
-        assertThat(reply.status()).as(reply.body() + "\nlog: " + domain.logLocation()).isEqualTo(200);
-        assertThat(received(subject)).hasSize(1);
-        List<String> logins = mail.smtpLogins();
-        assertThat(logins.subList(before, logins.size())).as("how the mail '%s' logged in", subject)
-                .singleElement().asString().matches(loginPattern);
+        SentWith.assertSentWith(mail, domain, subject, loginPattern);
     }
 
     private Map<String, String> secrets() {
@@ -210,12 +193,6 @@ class PayaraServerDomainIT {
     }
 
     private List<MimeMessage> received(String subject) {
-        return mail.received().stream().filter(m -> {
-            try {
-                return subject.equals(m.getSubject());
-            } catch (MessagingException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return mail.receivedWithSubject(subject);
     }
 }

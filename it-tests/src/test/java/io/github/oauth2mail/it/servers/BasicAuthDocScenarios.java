@@ -1,5 +1,6 @@
 package io.github.oauth2mail.it.servers;
 
+import io.github.oauth2mail.it.support.Cleanup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,7 +12,6 @@ import io.github.oauth2mail.it.support.SampleAppClient;
 import io.github.oauth2mail.it.support.SampleAppClient.Reply;
 import io.github.oauth2mail.it.support.TokenIssuer;
 import io.github.oauth2mail.testing.TestCertificates;
-import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
@@ -113,15 +113,7 @@ public abstract class BasicAuthDocScenarios {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {connector, basic, issuer, mail}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                System.err.println("closing " + c + ": " + e);
-            }
-        }
+        Cleanup.closeAll(connector, basic, issuer, mail);
     }
 
     @Test
@@ -224,15 +216,7 @@ public abstract class BasicAuthDocScenarios {
 
     /** Sends one mail through the unchanged sample app and checks how its SMTP transaction logged in. */
     private void assertSentWith(String subject, String loginPattern) throws Exception {
-        int before = mail.smtpLogins().size();
-
-        Reply reply = new SampleAppClient(connector.sampleApp()).send("someone@example.org", subject, subject);
-
-        assertThat(reply.status()).as(reply.body() + "\nlog: " + connector.logLocation()).isEqualTo(200);
-        assertThat(received(subject)).hasSize(1);
-        List<String> logins = mail.smtpLogins();
-        assertThat(logins.subList(before, logins.size())).as("how the mail '%s' logged in", subject)
-                .singleElement().asString().matches(loginPattern);
+        SentWith.assertSentWith(mail, connector, subject, loginPattern);
     }
 
     private static long count(String text, String what) {
@@ -244,12 +228,6 @@ public abstract class BasicAuthDocScenarios {
     }
 
     private List<MimeMessage> received(String subject) {
-        return mail.received().stream().filter(m -> {
-            try {
-                return subject.equals(m.getSubject());
-            } catch (MessagingException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return mail.receivedWithSubject(subject);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.oauth2mail.it.servers;
 
+import io.github.oauth2mail.it.support.Cleanup;
 import io.github.oauth2mail.it.support.Layout;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,20 +79,7 @@ final class ServerLayout {
     }
 
     static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Cleanup.deleteTree(dir);
     }
 
     /** The top-level jars of {@code archive} (a .rar: the adapter's classes and what it bundles), unpacked into {@code dir}. */

@@ -5,6 +5,7 @@ import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.user.UserException;
 import com.icegreen.greenmail.user.UserImpl;
 import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.util.Arrays;
 import java.util.List;
@@ -130,6 +131,17 @@ public final class MailServer implements AutoCloseable {
     /** Every message GreenMail has accepted, in order. */
     public List<MimeMessage> received() {
         return Arrays.asList(greenMail.getReceivedMessages());
+    }
+
+    /** The accepted messages with this subject, in order. */
+    public List<MimeMessage> receivedWithSubject(String subject) {
+        return received().stream().filter(m -> {
+            try {
+                return subject.equals(m.getSubject());
+            } catch (MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
     }
 
     /**
