@@ -72,10 +72,13 @@ final class CredentialReloader {
         }
         List<String> changed = freshMaterial.changedSince(material);
         if (changed.isEmpty()) {
+            if (sameKind(fresh) && !sameExpiryDates(fresh)) {
+                current = fresh; // a corrected credential-expires date counts from now on (OAM119, MBean, health)
+            }
             return null;
         }
         material = freshMaterial; // a change is reported (or refused) once
-        if (fresh.provider() != current.provider() || fresh.grant() != current.grant()) {
+        if (!sameKind(fresh)) {
             LOG.warning(MessageId.CREDENTIAL_RELOAD_INVALID.message("Connector resource '" + current.name()
                     + "': the provider or grant type changed; that takes a restart of the resource, so the credentials "
                     + "in use are kept"));
@@ -97,6 +100,16 @@ final class CredentialReloader {
         }
         current = fresh;
         return new Result(changed, sources, fresh);
+    }
+
+    /** The provider and the grant type: changing them takes a restart. */
+    private boolean sameKind(ConnectorSettings fresh) {
+        return fresh.provider() == current.provider() && fresh.grant() == current.grant();
+    }
+
+    private boolean sameExpiryDates(ConnectorSettings fresh) {
+        return fresh.credentialExpires().equals(current.credentialExpires())
+                && fresh.secondaryCredentialExpires().equals(current.secondaryCredentialExpires());
     }
 
     /** OAM121 with the problems (which name keys, never values of secrets), and the credentials in use stay. */

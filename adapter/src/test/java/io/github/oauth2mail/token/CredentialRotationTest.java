@@ -157,6 +157,28 @@ class CredentialRotationTest {
     }
 
     @Test
+    void status_onlyCredentialExpiresChangedInConfig_newDateShownAfterTheNextReadWithoutAReloadOfTheSecret()
+            throws Exception {
+        config.putAll(TokenFixtures.entra(issuer));
+        config.put(key("client-secret"), OLD_SECRET);
+        config.put(key("credential-expires"), "2099-01-31");
+        issuer.stubToken(3600);
+        TokenRefresher r = refresher();
+        r.token(MAILBOX);
+        assertThat(r.status().credentialExpiresAt()).isEqualTo(Instant.parse("2099-01-31T00:00:00Z"));
+
+        // the admin renewed the secret's expiry at the provider (same secret) and corrects the date only
+        config.put(key("credential-expires"), "2099-12-31");
+        time.advance(Duration.ofMinutes(31)); // refresh ahead at half-life; the settings are due to be read again
+
+        assertThat(r.status().credentialExpiresAt()).as("the date from the configuration, read again")
+                .isEqualTo(Instant.parse("2099-12-31T00:00:00Z"));
+        assertThat(issuer.lastRequestForm()).containsEntry("client_secret", OLD_SECRET);
+        assertThat(log.all()).as("the secret itself did not change").doesNotContain("OAM120")
+                .doesNotContain("OAM408");
+    }
+
+    @Test
     void token_settingsInvalidWhenReadAgain_keepsTheCredentialInUseAndSaysWhy() throws Exception {
         config.putAll(TokenFixtures.entra(issuer));
         config.put(key("client-secret"), OLD_SECRET);
