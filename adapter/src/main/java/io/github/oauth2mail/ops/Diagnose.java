@@ -142,8 +142,9 @@ public final class Diagnose {
     }
 
     /**
-     * When each credential expires: certificates' {@code notAfter}, {@code credential-expires} for a secret. Within 30
-     * days the line says OAM119 and what to do; an expired credential fails the check.
+     * When each credential expires: certificates' {@code notAfter}, {@code credential-expires} for a secret. Within the
+     * warning threshold ({@link CredentialExpiry#warns}) the line says OAM119 and what to do; an expired credential
+     * fails the check.
      */
     static void reportExpiry(Report report, ConnectorSettings s, Instant now) {
         List<CredentialExpiry.Entry> expiries = CredentialExpiry.of(s);
@@ -161,7 +162,7 @@ public final class Diagnose {
                 report.fail(step, "expired at " + e.expiresAt(), "OAM119", null, fix);
             } else {
                 report.ok(step, e.expiresAt() + " (in " + CredentialExpiry.describe(left) + ")"
-                        + (left.compareTo(Duration.ofDays(30)) <= 0 ? "; OAM119: " + fix : ""));
+                        + (CredentialExpiry.warns(left) ? "; OAM119: " + fix : ""));
             }
         }
     }

@@ -74,6 +74,11 @@ public final class CredentialExpiry {
         return entries;
     }
 
+    /** True when {@code left} is within the first threshold (30 days) or the credential has expired: OAM119 applies. */
+    public static boolean warns(Duration left) {
+        return level(left) != null;
+    }
+
     /** The threshold {@code left} has crossed: 30, 7, 1, or 0 once expired; null when more than 30 days are left. */
     static Integer level(Duration left) {
         if (!left.isNegative() && !left.isZero() && left.compareTo(Duration.ofDays(THRESHOLD_DAYS[0])) > 0) {
