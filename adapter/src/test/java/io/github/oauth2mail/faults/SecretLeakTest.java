@@ -126,7 +126,7 @@ class SecretLeakTest extends FaultTestSupport {
                         return callerErrors.size() == before;
                     });
             // issue 15: refresh tokens rotated on every use, kept in refresh-token-file
-            Path rtFile = Files.createDirectories(Path.of("target", "test-certs", "leak-rt")).resolve("refresh-token");
+            Path rtFile = Files.createDirectories(TestCertificates.local(Path.of("target", "test-certs", "leak-rt"))).resolve("refresh-token");
             Files.deleteIfExists(rtFile);
             issuer.stubTokenWithRotatedRefreshToken(T1, 3600);
             send(session(factory(keys("leakrtf").set("grant-type", "refresh_token").set("client-secret", null)
@@ -226,7 +226,7 @@ class SecretLeakTest extends FaultTestSupport {
         KeyStore out = KeyStore.getInstance("PKCS12");
         out.load(null, null);
         out.setKeyEntry("client", key, CERT_PASSWORD.toCharArray(), chain);
-        Path p = dir.resolve("client.p12");
+        Path p = Files.createDirectories(TestCertificates.local(dir)).resolve("client.p12");
         try (OutputStream o = Files.newOutputStream(p)) {
             out.store(o, CERT_PASSWORD.toCharArray());
         }

@@ -29,6 +29,18 @@ public final class TestCertificates {
         this.trustStore = trustStore;
     }
 
+    /**
+     * {@code path} for this test JVM: a relative {@code target/...} path becomes {@code target/fork-<n>/...} when
+     * surefire runs test classes in parallel JVMs ({@code test.fork}), so two JVMs never write one key store.
+     */
+    public static Path local(Path path) {
+        String fork = System.getProperty("test.fork", "");
+        if (fork.matches("fork-[0-9]+") && !path.isAbsolute() && path.startsWith("target")) {
+            return Path.of("target", fork).resolve(Path.of("target").relativize(path));
+        }
+        return path;
+    }
+
     /** PKCS#12 key store holding the server key ({@link #PASSWORD}), alias {@code server}. */
     public Path serverKeyStore() {
         return serverKeyStore;
@@ -45,10 +57,7 @@ public final class TestCertificates {
      * two JVMs never write one key store.
      */
     public static synchronized TestCertificates in(Path dir, String... names) {
-        String fork = System.getProperty("test.fork", "");
-        if (fork.matches("fork-[0-9]+") && !dir.isAbsolute() && dir.startsWith("target")) {
-            dir = Path.of("target", fork).resolve(Path.of("target").relativize(dir));
-        }
+        dir = local(dir);
         try {
             Files.createDirectories(dir);
             Path ks = dir.resolve("server.p12");
@@ -106,6 +115,7 @@ public final class TestCertificates {
 
     /** A PKCS#12 trust store ({@link #PASSWORD}) at {@code file} trusting the server certificates of all of {@code certs}. */
     public static Path combinedTrustStore(Path file, TestCertificates... certs) {
+        file = local(file);
         try {
             KeyStore combined = KeyStore.getInstance("PKCS12");
             combined.load(null, null);
