@@ -11,7 +11,8 @@ import javax.net.ssl.SSLSocketFactory;
  * and one per open folder) is opened and authenticated by the adapter ({@link ImapLogin}) with a current token for
  * one mailbox, and handed over as already authenticated ({@link PreauthenticatedSocket}). So the IMAP implementation
  * never sees a token, and every IMAP connection gets the adapter's TLS, TCP_NODELAY and SASL handling. A folder
- * connection whose token the server rejects is retried once with a freshly fetched one. Only the configured server is
+ * connection whose token the server rejects is retried once with a freshly fetched one; a folder connection that still
+ * fails reaches the application with the adapter's reason ({@link RefusedImapSocket}). Only the configured server is
  * ever connected to.
  */
 final class ImapSocketFactory extends StoreSocketFactory<ImapLogin.Result> {
@@ -23,12 +24,13 @@ final class ImapSocketFactory extends StoreSocketFactory<ImapLogin.Result> {
 
     /** {@code first}: the token for the first connection; later connections ask the connector for a current one. */
     ImapSocketFactory(MailConnector connector, String mailbox, AccessToken first) {
-        // the server's IMAP provider reports only "connection failure" to the app (it drops the cause of a folder
-        // connection's failure): the reason goes to the log, the metrics and health, as for the store's own connection
+        // the reason goes to the log, the metrics and health, as for the store's own connection; a folder being
+        // opened also gets it as its exception's message (RefusedImapSocket)
         super(connector, mailbox, new Server("IMAP", connector.settings().imapHost(), connector.settings().imapPort(),
                 Setting.IMAP_HOST, Setting.IMAP_PORT), LOG, "folder connection",
-                "{0} (a folder connection of mailbox {1}; the application sees the IMAP provider''s "
-                + "\"connection failure\")");
+                "{0} (a folder connection of mailbox {1}; opening a folder, the application gets this reason as its "
+                + "MessagingException''s message; on a new store connection, the IMAP provider''s \"failed to create "
+                + "new store connection\")");
         this.tls = connector.tls();
         this.next = first;
     }
@@ -47,6 +49,30 @@ final class ImapSocketFactory extends StoreSocketFactory<ImapLogin.Result> {
         }
         // the store's own connection: the store retries it once itself (OAM221/OAM222)
         return first == null ? null : open(first);
+    }
+
+    /**
+     * A folder being opened gets a {@link RefusedImapSocket}, whose {@code BYE} carries the reason to the application
+     * (the provider drops the exception's). Any other new connection (the store's, when a folder has taken the
+     * store's own) fails as before: the provider pools a new store connection before its first command, so a refused
+     * one would stay in its pool, dead, where today every later command tries a new connection.
+     */
+    @Override
+    ImapLogin.Result failedLater(StoreLoginException failure) throws StoreLoginException {
+        if (openingFolder()) {
+            return RefusedImapSocket.result(failure);
+        }
+        throw failure;
+    }
+
+    /**
+     * Whether this connection is the one the provider's store opens for a folder ({@code IMAPStore.getProtocol},
+     * called only by {@code IMAPFolder.open}); found by name, as the adapter links against no provider class. An
+     * implementation that names it otherwise gets the exception, as before.
+     */
+    private static boolean openingFolder() {
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> "getProtocol".equals(f.getMethodName())
+                && f.getClassName().endsWith(".imap.IMAPStore")));
     }
 
     @Override

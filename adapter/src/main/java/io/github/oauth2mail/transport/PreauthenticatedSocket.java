@@ -25,7 +25,8 @@ final class PreauthenticatedSocket extends StoreSocket<ImapLogin.Result> {
     @Override
     void attach(ImapLogin.Result r) {
         String greeting = "* PREAUTH " + (r.capabilities == null ? "" : "[CAPABILITY " + r.capabilities + "] ")
-                + "authenticated by the OAuth2 mail adapter\r\n";
+                + (r.raw instanceof RefusedImapSocket ? "not connected: the next line says why"
+                : "authenticated by the OAuth2 mail adapter") + "\r\n";
         in = new SequenceInputStream(new ByteArrayInputStream(greeting.getBytes(StandardCharsets.US_ASCII)), r.in) {
             private int prefix = greeting.length();
 

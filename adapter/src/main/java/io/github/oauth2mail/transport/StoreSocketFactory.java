@@ -95,8 +95,17 @@ abstract class StoreSocketFactory<R> extends SocketFactory {
         } catch (StoreLoginException e) {
             log.log(Level.WARNING, laterFailure, new Object[] {e.getMessage(), mailbox});
             report(e);
-            throw e;
+            return failedLater(e);
         }
+    }
+
+    /**
+     * What a further connection that failed (already logged and reported) gives the provider: by default the failure
+     * is thrown; a subclass may instead return a connection that tells the provider why, when the provider would drop
+     * the exception's reason.
+     */
+    R failedLater(StoreLoginException failure) throws StoreLoginException {
+        throw failure;
     }
 
     private R laterConnection() throws StoreLoginException {

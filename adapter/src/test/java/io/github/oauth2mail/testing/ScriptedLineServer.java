@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -31,6 +32,7 @@ abstract class ScriptedLineServer<S extends ScriptedLineServer<S>> implements Au
     private final ServerSocket server;
     private final List<String> authResponses = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicInteger ended = new AtomicInteger();
 
     /** Binds to a free loopback port; the subclass calls {@link #start()} once it is fully built. */
     ScriptedLineServer(String name, SSLContext tls, boolean implicitTls, String mechanisms) throws IOException {
@@ -83,6 +85,11 @@ abstract class ScriptedLineServer<S extends ScriptedLineServer<S>> implements Au
 
     public int connectionCount() {
         return sockets.size();
+    }
+
+    /** How many accepted connections have ended (the client closed it, or the script ended it). */
+    public int endedCount() {
+        return ended.get();
     }
 
     /** Whether {@code mechanism} is one of the offered SASL mechanisms. */
@@ -143,6 +150,8 @@ abstract class ScriptedLineServer<S extends ScriptedLineServer<S>> implements Au
             serve(socket);
         } catch (IOException e) {
             // client gone or TLS failed
+        } finally {
+            ended.incrementAndGet();
         }
     }
 
