@@ -96,6 +96,7 @@ class PayaraMicroBothDocIT {
     @Order(1)
     void send_startedWithTheBothFile_logsInWithXoauth2AndOneToken() throws Exception {
         payara = boot("payara-micro-both");
+        assertCreated("Connector resource mail/office365 created.", "Mail Resource mail/office365-basic created.");
 
         SentWith.assertSentWith(mail, payara, "micro: both, connector in use", "XOAUTH2 " + ConnectorFixture.MAILBOX);
         assertThat(issuer.issuedCount()).as("tokens from the endpoint of the settings block").isOne();
@@ -108,11 +109,17 @@ class PayaraMicroBothDocIT {
         int tokens = issuer.issuedCount();
         payara.close();
         payara = boot("payara-micro-switch-back");
+        assertCreated("Connector resource mail/office365-oauth2 created.", "Mail Resource mail/office365 created.");
 
         SentWith.assertSentWith(mail, payara, "micro: switched back by a restart",
                 "(LOGIN|PLAIN) " + ConnectorFixture.MAILBOX);
         assertThat(issuer.issuedCount()).as("the basic-auth resource fetches no token").isEqualTo(tokens);
         Logs.assertNoSecret(payara, secrets());
+    }
+
+    /** Both resources of the post-boot file were created, each under its JNDI name (Payara's boot command replies). */
+    private void assertCreated(String connector, String basicAuth) {
+        assertThat(payara.log()).as("log " + payara.logLocation()).contains(connector).contains(basicAuth);
     }
 
     /** Starts Payara Micro with the block as its post-boot file, the sample WAR and the environment of both. */
