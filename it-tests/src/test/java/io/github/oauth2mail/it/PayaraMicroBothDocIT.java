@@ -119,7 +119,10 @@ class PayaraMicroBothDocIT {
 
     /** Both resources of the post-boot file were created, each under its JNDI name (Payara's boot command replies). */
     private void assertCreated(String connector, String basicAuth) {
-        assertThat(payara.log()).as("log " + payara.logLocation()).contains(connector).contains(basicAuth);
+        String log = payara.log();
+        for (String created : List.of(connector, basicAuth)) {
+            assertThat(log.contains(created)).as("'%s' in %s", created, payara.logLocation()).isTrue();
+        }
     }
 
     /** Starts Payara Micro with the block as its post-boot file, the sample WAR and the environment of both. */
