@@ -7,6 +7,7 @@ import io.github.oauth2mail.it.support.Layout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -68,9 +69,29 @@ class MigratingDocTest {
     }
 
     @Test
+    void payaraMicroBlocks_areTheBeforeAndAfterCommands_withOnlyTheJndiNamesMoved() {
+        List<String> after = DocBlocks.block(MIGRATING, "payara-connector-after").lines().toList();
+        String before = DocBlocks.block(MIGRATING, "payara-basic-auth").trim();
+        String connectorOn = after.get(after.size() - 1);
+        assertThat(connectorOn).endsWith(" mail/office365");
+        assertThat(before).endsWith(" mail/office365");
+        List<String> pool = after.subList(0, after.size() - 1);
+
+        List<String> both = new ArrayList<>(pool);
+        both.add(connectorOn);
+        both.add(before + "-basic");
+        List<String> switchBack = new ArrayList<>(pool);
+        switchBack.add(connectorOn + "-oauth2");
+        switchBack.add(before);
+
+        assertThat(DocBlocks.block(MIGRATING, "payara-micro-both").lines()).containsExactlyElementsOf(both);
+        assertThat(DocBlocks.block(MIGRATING, "payara-micro-switch-back").lines()).containsExactlyElementsOf(switchBack);
+    }
+
+    @Test
     void readme_linksTheMigrationPage() throws IOException {
         assertThat(Files.readString(DocBlocks.doc("../README.md"))).contains("(docs/migrating.md)");
         assertThat(Files.readString(MIGRATING)).contains("## Running both during a migration")
-                .contains("### Payara").contains("### WildFly").contains("### Open Liberty");
+                .contains("### Payara").contains("### Payara Micro").contains("### WildFly").contains("### Open Liberty");
     }
 }
