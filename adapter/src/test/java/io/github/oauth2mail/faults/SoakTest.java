@@ -140,16 +140,31 @@ class SoakTest extends FaultTestSupport {
         assertThat(heapAfter - heapBefore).as("heap growth after GC, bytes; " + summary)
                 .isLessThan(32L * 1024 * 1024);
         assertThat(threadsAfter).as(summary + "; " + threads()).isLessThanOrEqualTo(threadsBefore + 2);
+        assertThat(fetchWorkers()).as("token-fetch workers (a pool of 8)").isLessThanOrEqualTo(8);
         return new Result(sent, tokenRequests);
     }
 
     /**
      * Live threads, without the test SMTP server's one-per-connection threads (the pool holds up to 3 connections
-     * at the end and fewer at the start: that is the server's side, not a leak).
+     * at the end and fewer at the start: that is the server's side, not a leak), the JDK's {@code process reaper}
+     * threads (another test class in this JVM ran keytool; they end when idle) and the refresher's token-fetch workers
+     * ({@code oauth2mail-token-<resource>-<n>}: a pool of at most {@code RefresherThreads.FETCH_THREADS} that end when
+     * idle, but with 3 s tokens a refresh starts one every 1.5 s; {@link #fetchWorkers} bounds them).
      */
     static List<String> threads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(n -> !n.equals("scripted-smtp-conn")).sorted().toList();
+                .filter(n -> !n.equals("scripted-smtp-conn") && !n.equals("process reaper") && !isFetchWorker(n))
+                .sorted().toList();
+    }
+
+    /** The refresher's token-fetch workers alive now (its timer, {@code ...-timer-<n>}, is counted in threads()). */
+    static long fetchWorkers() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(SoakTest::isFetchWorker).count();
+    }
+
+    private static boolean isFetchWorker(String name) {
+        return name.matches("oauth2mail-token-.*-[0-9]+") && !name.matches("oauth2mail-token-.*-timer-[0-9]+");
     }
 
     private static long heapAfterGc() {
