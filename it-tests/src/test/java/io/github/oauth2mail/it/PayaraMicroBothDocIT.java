@@ -2,7 +2,7 @@ package io.github.oauth2mail.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.oauth2mail.it.servers.AppServer;
+import io.github.oauth2mail.it.servers.Payara;
 import io.github.oauth2mail.it.servers.DocSetup;
 import io.github.oauth2mail.it.servers.Logs;
 import io.github.oauth2mail.it.servers.SentWith;
@@ -16,7 +16,6 @@ import io.github.oauth2mail.it.support.PayaraMicro;
 import io.github.oauth2mail.it.support.TokenIssuer;
 import io.github.oauth2mail.testing.TestCertificates;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -54,7 +53,7 @@ class PayaraMicroBothDocIT {
     private Path work;
     private Map<String, String> env;
     private TestCertificates certs;
-    private MicroServer payara;
+    private Payara payara;
 
     @BeforeAll
     void start() throws Exception {
@@ -66,16 +65,7 @@ class PayaraMicroBothDocIT {
         // during the migration the tenant accepts both logins for the mailbox
         mail.acceptPasswordAndTokensFrom(issuer);
 
-        Map<String, String> placeholders = new LinkedHashMap<>();
-        placeholders.put("TOKEN_ENDPOINT", issuer.endpoint().toString());
-        placeholders.put("CLIENT_ID", ConnectorFixture.CLIENT_ID);
-        placeholders.put("CLIENT_SECRET", ConnectorFixture.CLIENT_SECRET);
-        placeholders.put("SCOPE", ConnectorFixture.SCOPE);
-        placeholders.put("MAILBOX", ConnectorFixture.MAILBOX);
-        placeholders.put("SMTP_HOST", MailServer.HOST);
-        placeholders.put("SMTP_PORT", String.valueOf(mail.smtpsPort()));
-        placeholders.put("IMAP_HOST", MailServer.HOST);
-        placeholders.put("IMAP_PORT", String.valueOf(mail.imapsPort()));
+        Map<String, String> placeholders = ConnectorFixture.oauth2Placeholders(issuer, mail);
         env = settings(DocBlocks.block(DocBlocks.doc(DocSetup.DOC), "oauth2-settings"), placeholders);
         env.put("OAUTH2MAIL_OFFICE365_TRUST_STORE_PATH", trustStore.toString());
         env.put("OAUTH2MAIL_OFFICE365_TRUST_STORE_PASSWORD", ConnectorFixture.TRUST_STORE_PASSWORD);
@@ -126,7 +116,7 @@ class PayaraMicroBothDocIT {
     }
 
     /** Starts Payara Micro with the block as its post-boot file, the sample WAR and the environment of both. */
-    private MicroServer boot(String block) throws IOException {
+    private Payara boot(String block) throws IOException {
         Path dir = work.resolve(block);
         Files.createDirectories(dir);
         Path postBoot = dir.resolve("post-boot.asadmin");
@@ -139,7 +129,7 @@ class PayaraMicroBothDocIT {
                 .systemProperty("javax.net.ssl.trustStorePassword", TestCertificates.PASSWORD)
                 .systemProperty("javax.net.ssl.trustStoreType", "PKCS12");
         env.forEach(b::env);
-        MicroServer server = new MicroServer(b.start());
+        Payara server = Payara.of(b.start());
         System.out.printf("Payara Micro with %s ready in %d ms%n", block, server.startupMillis());
         return server;
     }
@@ -162,48 +152,8 @@ class PayaraMicroBothDocIT {
     }
 
     private Map<String, String> secrets() {
-        Map<String, String> secrets = new LinkedHashMap<>();
-        secrets.put("client secret", ConnectorFixture.CLIENT_SECRET);
-        secrets.put("trust store password", ConnectorFixture.TRUST_STORE_PASSWORD);
+        Map<String, String> secrets = ConnectorFixture.secrets(issuer);
         secrets.put("mailbox password", BasicAuthFixture.PASSWORD);
-        List<String> tokens = issuer.issuedTokens();
-        for (int i = 0; i < tokens.size(); i++) {
-            secrets.put("token " + (i + 1), tokens.get(i));
-        }
         return secrets;
-    }
-
-    /** One Payara Micro start as the shared checks see an application server. */
-    private record MicroServer(PayaraMicro micro) implements AppServer {
-
-        @Override
-        public String description() {
-            return "Payara Micro on Java " + Layout.serverJavaVersion();
-        }
-
-        @Override
-        public URI sampleApp() {
-            return micro.sampleApp();
-        }
-
-        @Override
-        public String log() {
-            return micro.log();
-        }
-
-        @Override
-        public Path logLocation() {
-            return micro.logFile();
-        }
-
-        @Override
-        public long startupMillis() {
-            return micro.startupMillis();
-        }
-
-        @Override
-        public void close() {
-            micro.close();
-        }
     }
 }

@@ -41,7 +41,7 @@ final class LibertyContainer {
         Path overrides = Files.createDirectories(server.resolve("configDropins/overrides"));
         Files.writeString(overrides.resolve("arquillian-protocol.xml"),
                 "<server>\n    <featureManager>\n        <feature>servlet-6.0</feature>\n    </featureManager>\n</server>\n");
-        int httpPort = freePort();
+        int httpPort = Ports.free();
         Files.writeString(server.resolve("bootstrap.properties"), "OAUTH2MAIL_RAR=" + Layout.adapterRar() + "\n"
                 + "OAUTH2MAIL_CONFIG_NAME=demo\n" + "default.http.port=" + httpPort + "\n");
         Files.writeString(server.resolve("server.env"), settings.stringPropertyNames().stream().sorted()
@@ -56,9 +56,5 @@ final class LibertyContainer {
     /** {@code oauth2mail.demo.smtp.port} as the environment variable {@code OAUTH2MAIL_DEMO_SMTP_PORT}. */
     private static String asEnvVar(String key) {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
-
-    private static int freePort() {
-        return Ports.free();
     }
 }

@@ -26,7 +26,7 @@ final class RemoteJmx implements AutoCloseable {
     private JMXConnector connector;
 
     RemoteJmx() {
-        this.port = freePort();
+        this.port = Ports.free();
     }
 
     /** The JVM options for the Payara process. */
@@ -83,9 +83,5 @@ final class RemoteJmx implements AutoCloseable {
             }
             connector = null;
         }
-    }
-
-    static int freePort() {
-        return Ports.free();
     }
 }

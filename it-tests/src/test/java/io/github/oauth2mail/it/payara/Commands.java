@@ -1,6 +1,5 @@
 package io.github.oauth2mail.it.payara;
 
-import io.github.oauth2mail.it.support.Cleanup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,9 +57,5 @@ final class Commands {
     static String tail(Path log) {
         String all = read(log);
         return all.length() <= 4000 ? all : "..." + all.substring(all.length() - 4000);
-    }
-
-    static void deleteTree(Path dir) {
-        Cleanup.deleteTree(dir);
     }
 }

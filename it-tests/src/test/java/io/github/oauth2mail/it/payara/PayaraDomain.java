@@ -1,5 +1,6 @@
 package io.github.oauth2mail.it.payara;
 
+import io.github.oauth2mail.it.support.Cleanup;
 import io.github.oauth2mail.it.servers.AppServer;
 import io.github.oauth2mail.it.support.Layout;
 import java.io.IOException;
@@ -53,7 +54,7 @@ final class PayaraDomain implements AppServer {
     /** Creates a new domain (fresh domains folder in {@code work}) on a port base whose 100 ports are free. */
     static PayaraDomain create(Path work) throws IOException {
         PayaraDomain domain = new PayaraDomain(home(), work, freePortBase());
-        Commands.deleteTree(domain.domainDir);
+        Cleanup.deleteTree(domain.domainDir);
         domain.asadmin("create-domain", List.of("create-domain", "--nopassword", "--portbase",
                 String.valueOf(domain.portBase), "--domaindir", domain.domainDir.toString(), NAME));
         return domain;

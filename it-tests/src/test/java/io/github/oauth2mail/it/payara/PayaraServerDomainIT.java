@@ -65,16 +65,7 @@ class PayaraServerDomainIT {
         domain.start();
         System.out.printf("%s started in %d ms%n", domain.description(), domain.startupMillis());
 
-        Map<String, String> values = new LinkedHashMap<>();
-        values.put("TOKEN_ENDPOINT", issuer.endpoint().toString());
-        values.put("CLIENT_ID", ConnectorFixture.CLIENT_ID);
-        values.put("CLIENT_SECRET", ConnectorFixture.CLIENT_SECRET);
-        values.put("SCOPE", ConnectorFixture.SCOPE);
-        values.put("MAILBOX", ConnectorFixture.MAILBOX);
-        values.put("SMTP_HOST", MailServer.HOST);
-        values.put("SMTP_PORT", String.valueOf(mail.smtpsPort()));
-        values.put("IMAP_HOST", MailServer.HOST);
-        values.put("IMAP_PORT", String.valueOf(mail.imapsPort()));
+        Map<String, String> values = new LinkedHashMap<>(ConnectorFixture.oauth2Placeholders(issuer, mail));
         // the host by name, as the certificate has it (the resource checks the server's identity)
         values.put("MAIL_HOST", "localhost");
         values.put("MAIL_USER", ConnectorFixture.MAILBOX);
@@ -109,7 +100,7 @@ class PayaraServerDomainIT {
         assertThat(issuer.issuedCount()).as("tokens from the endpoint the script configured").isOne();
         assertThat(domain.log()).as("the connector read the domain's settings; log: " + domain.logLocation())
                 .contains("OAM303");
-        Logs.assertNoSecret(domain, secrets());
+        Logs.assertNoSecret(domain, ConnectorFixture.secrets(issuer));
     }
 
     @Test
@@ -139,7 +130,7 @@ class PayaraServerDomainIT {
         PayaraServerBlocks.run("payara-switch-running", work, env);
 
         assertSentWith("switched again by the page", "XOAUTH2 " + ConnectorFixture.MAILBOX);
-        Map<String, String> secrets = new LinkedHashMap<>(secrets());
+        Map<String, String> secrets = ConnectorFixture.secrets(issuer);
         secrets.put("mailbox password", PASSWORD);
         Logs.assertNoSecret(domain, secrets);
         assertNoSecretIn(domain.config().resolve("domain.xml"), secrets); // aliases only: ${ALIAS=..}
@@ -158,17 +149,6 @@ class PayaraServerDomainIT {
     /** Sends one mail through the unchanged sample app and checks how its SMTP transaction logged in. */
     private void assertSentWith(String subject, String loginPattern) throws Exception {
         SentWith.assertSentWith(mail, domain, subject, loginPattern);
-    }
-
-    private Map<String, String> secrets() {
-        Map<String, String> secrets = new LinkedHashMap<>();
-        secrets.put("client secret", ConnectorFixture.CLIENT_SECRET);
-        secrets.put("trust store password", ConnectorFixture.TRUST_STORE_PASSWORD);
-        List<String> tokens = issuer.issuedTokens();
-        for (int i = 0; i < tokens.size(); i++) {
-            secrets.put("token " + (i + 1), tokens.get(i));
-        }
-        return secrets;
     }
 
     /**

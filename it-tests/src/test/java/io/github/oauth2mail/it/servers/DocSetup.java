@@ -1,7 +1,9 @@
 package io.github.oauth2mail.it.servers;
 
+import io.github.oauth2mail.it.support.Cleanup;
 import io.github.oauth2mail.it.support.DocBlocks;
 import io.github.oauth2mail.it.support.Layout;
+import io.github.oauth2mail.it.support.Ports;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -118,8 +120,8 @@ public final class DocSetup implements AppServer {
         Path work = Layout.work(name);
         Path home = work.resolve(kind.home);
         Path shell = work.resolve("shell");
-        ServerLayout.deleteTree(home);
-        ServerLayout.deleteTree(shell);
+        Cleanup.deleteTree(home);
+        Cleanup.deleteTree(shell);
         Files.createDirectories(shell);
         if (kind != Kind.PAYARA) {
             ServerLayout.copyTree(kind == Kind.WILDFLY ? ServerLayout.wildflyDist() : ServerLayout.libertyDist(), home);
@@ -157,11 +159,11 @@ public final class DocSetup implements AppServer {
                     + offset + " -Djboss.bind.address=127.0.0.1 -Djboss.bind.address.management=127.0.0.1" + extra);
             pointCliAtManagementPort(home, 9990 + offset);
         } else if (kind == Kind.LIBERTY) {
-            port = ServerLayout.freePort();
+            port = Ports.free();
             startEnv.put("DEFAULT_HTTP_PORT", String.valueOf(port));
             startEnv.put("JVM_ARGS", "-Xmx512m -Djava.net.preferIPv4Stack=true" + extra);
         } else {
-            port = ServerLayout.freePort();
+            port = Ports.free();
             Path tmp = Files.createDirectories(home.resolve("tmp"));
             startEnv.put("JAVA_TOOL_OPTIONS", "-Xmx512m -Djava.net.preferIPv4Stack=true -Dpayaramicro.port=" + port
                     + " -Djava.io.tmpdir=" + tmp + extra);

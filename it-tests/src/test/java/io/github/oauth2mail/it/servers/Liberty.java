@@ -1,7 +1,9 @@
 package io.github.oauth2mail.it.servers;
 
+import io.github.oauth2mail.it.support.Cleanup;
 import io.github.oauth2mail.it.support.ConnectorFixture;
 import io.github.oauth2mail.it.support.Layout;
+import io.github.oauth2mail.it.support.Ports;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -55,10 +57,10 @@ public final class Liberty implements AppServer {
             throws IOException {
         Path work = Layout.work(name);
         Path userDir = work.resolve("wlp-usr");
-        ServerLayout.deleteTree(userDir);
+        Cleanup.deleteTree(userDir);
         Path serverDir = userDir.resolve("servers").resolve(SERVER);
         Files.createDirectories(serverDir.resolve("dropins"));
-        int port = ServerLayout.freePort();
+        int port = Ports.free();
         List<String> bootstrap = new ArrayList<>(List.of(
                 "default.http.port=" + port,
                 "OAUTH2MAIL_CONFIG_NAME=demo",

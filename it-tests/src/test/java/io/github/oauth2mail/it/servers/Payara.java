@@ -30,6 +30,11 @@ public final class Payara implements AppServer {
         return new Payara(b.start());
     }
 
+    /** A Payara Micro started another way (its own post-boot file), as the scenarios see an application server. */
+    public static Payara of(PayaraMicro micro) {
+        return new Payara(micro);
+    }
+
     @Override
     public String description() {
         return "Payara Micro " + ServerLayout.version("it.payara.version") + " on Java " + Layout.serverJavaVersion();

@@ -1,11 +1,9 @@
 package io.github.oauth2mail.it.servers;
 
-import io.github.oauth2mail.it.support.Cleanup;
 import io.github.oauth2mail.it.support.Layout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import io.github.oauth2mail.it.support.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -55,10 +53,6 @@ final class ServerLayout {
         return Layout.dist().resolve("oauth2-mail-wildfly-naming.jar");
     }
 
-    static int freePort() {
-        return Ports.free();
-    }
-
     static void copyTree(Path from, Path to) {
         try (Stream<Path> paths = Files.walk(from)) {
             paths.forEach(p -> {
@@ -76,10 +70,6 @@ final class ServerLayout {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static void deleteTree(Path dir) {
-        Cleanup.deleteTree(dir);
     }
 
     /** The top-level jars of {@code archive} (a .rar: the adapter's classes and what it bundles), unpacked into {@code dir}. */

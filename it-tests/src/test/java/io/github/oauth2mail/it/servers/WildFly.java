@@ -1,5 +1,6 @@
 package io.github.oauth2mail.it.servers;
 
+import io.github.oauth2mail.it.support.Cleanup;
 import io.github.oauth2mail.it.support.ConnectorFixture;
 import io.github.oauth2mail.it.support.Layout;
 import io.github.oauth2mail.it.support.Ports;
@@ -67,7 +68,7 @@ public final class WildFly implements AppServer {
         }
         long t0 = System.nanoTime();
         Path home = Layout.work("wildfly-home-" + mode.name().toLowerCase(Locale.ROOT));
-        ServerLayout.deleteTree(home);
+        Cleanup.deleteTree(home);
         ServerLayout.copyTree(ServerLayout.wildflyDist(), home);
         Path config = ServerLayout.serverConfig().resolve("wildfly");
         List<String> cli = new ArrayList<>(List.of("sh", home.resolve("bin/jboss-cli.sh").toString(),
@@ -105,7 +106,7 @@ public final class WildFly implements AppServer {
         Path home = configuredHome(mode);
         Path work = Layout.work(name);
         Path base = work.resolve("standalone");
-        ServerLayout.deleteTree(base);
+        Cleanup.deleteTree(base);
         ServerLayout.copyTree(home.resolve("standalone"), base);
         Files.copy(Layout.sampleWar(), base.resolve("deployments/sample-app.war"));
         int offset = freeOffset();

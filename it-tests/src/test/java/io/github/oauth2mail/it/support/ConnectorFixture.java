@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -199,6 +200,36 @@ public final class ConnectorFixture implements AutoCloseable {
         Path copy = work.resolve("post-boot-connector.asadmin");
         Files.writeString(copy, String.join("\n", extra) + "\n" + Files.readString(checkedIn));
         return copy;
+    }
+
+    /**
+     * The generic OAuth2 settings' placeholders of the docs (docs/servers.md's {@code oauth2-settings} block:
+     * {@code TOKEN_ENDPOINT} ... {@code IMAP_PORT}) for this issuer and mail server (SMTPS and IMAPS).
+     */
+    public static Map<String, String> oauth2Placeholders(TokenIssuer issuer, MailServer mail) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("TOKEN_ENDPOINT", issuer.endpoint().toString());
+        p.put("CLIENT_ID", CLIENT_ID);
+        p.put("CLIENT_SECRET", CLIENT_SECRET);
+        p.put("SCOPE", SCOPE);
+        p.put("MAILBOX", MAILBOX);
+        p.put("SMTP_HOST", MailServer.HOST);
+        p.put("SMTP_PORT", String.valueOf(mail.smtpsPort()));
+        p.put("IMAP_HOST", MailServer.HOST);
+        p.put("IMAP_PORT", String.valueOf(mail.imapsPort()));
+        return p;
+    }
+
+    /** What must never reach a log: the client secret, the trust store password and every token the issuer issued. */
+    public static Map<String, String> secrets(TokenIssuer issuer) {
+        Map<String, String> secrets = new LinkedHashMap<>();
+        secrets.put("client secret", CLIENT_SECRET);
+        secrets.put("trust store password", TRUST_STORE_PASSWORD);
+        List<String> tokens = issuer.issuedTokens();
+        for (int i = 0; i < tokens.size(); i++) {
+            secrets.put("token " + (i + 1), tokens.get(i));
+        }
+        return secrets;
     }
 
     /** A copy of the test trust store under {@link #TRUST_STORE_PASSWORD}, so a leak of that password is noticeable. */

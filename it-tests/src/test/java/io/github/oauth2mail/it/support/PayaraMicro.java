@@ -170,15 +170,7 @@ public final class PayaraMicro implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        deleteTree(tmpDir);
-    }
-
-    static void deleteTree(Path dir) {
-        Cleanup.deleteTree(dir);
-    }
-
-    static int freePort() {
-        return Ports.free();
+        Cleanup.deleteTree(tmpDir);
     }
 
     /** What to start. */
@@ -247,7 +239,7 @@ public final class PayaraMicro implements AutoCloseable {
             }
             Files.createDirectories(workDir);
             Path tmp = Files.createTempDirectory(workDir, "payara-tmp");
-            int port = httpPort > 0 ? httpPort : freePort();
+            int port = httpPort > 0 ? httpPort : Ports.free();
             List<String> cmd = new ArrayList<>();
             cmd.add(Layout.serverJavaHome().resolve("bin/java").toString());
             cmd.add("-Xmx512m");
