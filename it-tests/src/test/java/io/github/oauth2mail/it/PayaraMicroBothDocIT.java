@@ -125,9 +125,7 @@ class PayaraMicroBothDocIT {
                 .postBootCommandFile(postBoot)
                 .deploy(Layout.sampleWar())
                 // the basic-auth resource trusts GreenMail's certificate through the JVM (the connector has its own)
-                .systemProperty("javax.net.ssl.trustStore", certs.trustStore().toString())
-                .systemProperty("javax.net.ssl.trustStorePassword", TestCertificates.PASSWORD)
-                .systemProperty("javax.net.ssl.trustStoreType", "PKCS12");
+                .jvmTrustStore(certs.trustStore(), TestCertificates.PASSWORD);
         env.forEach(b::env);
         Payara server = Payara.of(b.start());
         System.out.printf("Payara Micro with %s ready in %d ms%n", block, server.startupMillis());

@@ -39,9 +39,7 @@ public final class BasicAuthFixture implements AutoCloseable {
                     .env("MAIL_IMAPS_PORT", String.valueOf(mail.imapsPort()))
                     .env("MAIL_USER", MAILBOX)
                     .env("MAIL_PASSWORD", PASSWORD)
-                    .systemProperty("javax.net.ssl.trustStore", certs.trustStore().toString())
-                    .systemProperty("javax.net.ssl.trustStorePassword", TestCertificates.PASSWORD)
-                    .systemProperty("javax.net.ssl.trustStoreType", "PKCS12")
+                    .jvmTrustStore(certs.trustStore(), TestCertificates.PASSWORD)
                     .start();
             return new BasicAuthFixture(mail, payara);
         } catch (IOException | RuntimeException e) {

@@ -216,6 +216,16 @@ public final class PayaraMicro implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The server JVM's default trust store ({@code javax.net.ssl.trustStore}, PKCS12): what a Payara mail resource
+         * trusts (the connector has its own trust-store settings).
+         */
+        public Builder jvmTrustStore(Path pkcs12, String password) {
+            return systemProperty("javax.net.ssl.trustStore", pkcs12.toString())
+                    .systemProperty("javax.net.ssl.trustStorePassword", password)
+                    .systemProperty("javax.net.ssl.trustStoreType", "PKCS12");
+        }
+
         public Builder httpPort(int value) {
             this.httpPort = value;
             return this;
